@@ -1,0 +1,17 @@
+# Every external dependency, found once. scripts/install-deps.sh installs them all.
+find_package(Torch REQUIRED)
+find_package(HDF5 REQUIRED COMPONENTS C CXX)
+find_package(ISMRMRD REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(FFTW3F REQUIRED IMPORTED_TARGET fftw3f)
+find_package(PNG REQUIRED)
+find_package(CLI11 REQUIRED)
+find_package(nlohmann_json REQUIRED)
+find_package(spdlog REQUIRED)
+find_package(fmt REQUIRED)
+# Debian's NIFTIConfig.cmake names tool binaries the -dev packages do not ship: find by hand.
+find_path(NIFTI2_INCLUDE_DIR nifti2_io.h PATH_SUFFIXES nifti REQUIRED)
+find_library(NIFTI2_LIBRARY nifti2 REQUIRED)
+add_library(ambient_nifti2 INTERFACE)
+target_include_directories(ambient_nifti2 SYSTEM INTERFACE ${NIFTI2_INCLUDE_DIR})
+target_link_libraries(ambient_nifti2 INTERFACE ${NIFTI2_LIBRARY})

@@ -1,0 +1,188 @@
+#include "ambient/io/ismrmrd_file.hpp"
+
+#include <ATen/ATen.h>
+#include <hdf5.h>
+#include <ismrmrd/dataset.h>
+#include <ismrmrd/ismrmrd.h>
+#include <ismrmrd/xml.h>
+
+#include <cmath>
+#include <complex>
+#include <cstring>
+#include <memory>
+#include <sstream>
+
+#include "ambient/core/error.hpp"
+#include "ambient/io/output_file.hpp"
+#include "file_checks.hpp"
+#include "hdf5_support.hpp"
+#include "ismrmrd_dataset.hpp"
+#include "ismrmrd_header.hpp"
+
+namespace ambient::io {
+
+using namespace ISMRMRD;  // its C API lives in this namespace when compiled as C++
+
+namespace {
+
+// One acquisition read through the C API, freed on scope exit.
+struct AcquisitionBuffer {
+  ISMRMRD_Acquisition acq{};
+  AcquisitionBuffer() { ismrmrd_init_acquisition(&acq); }
+  ~AcquisitionBuffer() { ismrmrd_cleanup_acquisition(&acq); }
+  bool flag(ISMRMRD_AcquisitionFlags f) const { return ismrmrd_is_flag_set(acq.head.flags, f); }
+};
+
+bool is_auxiliary(const AcquisitionBuffer& a) {
+  for (auto f : {ISMRMRD_ACQ_IS_NAVIGATION_DATA, ISMRMRD_ACQ_IS_PHASECORR_DATA,
+                 ISMRMRD_ACQ_IS_HPFEEDBACK_DATA, ISMRMRD_ACQ_IS_DUMMYSCAN_DATA,
+                 ISMRMRD_ACQ_IS_RTFEEDBACK_DATA, ISMRMRD_ACQ_IS_SURFACECOILCORRECTIONSCAN_DATA,
+                 ISMRMRD_ACQ_IS_PHASE_STABILIZATION_REFERENCE,
+                 ISMRMRD_ACQ_IS_PHASE_STABILIZATION})
+    if (a.flag(f)) return true;
+  return false;
+}
+
+// Centred 1D transform along the last axis (readout oversampling removal).
+at::Tensor crop_readout(const at::Tensor& k, int64_t nx) {
+  const auto shifted = at::fft_ifftshift(k, {-1});
+  auto image = at::fft_fftshift(at::fft_ifft(shifted, c10::nullopt, -1, "ortho"), {-1});
+  image = image.narrow(-1, k.size(-1) / 2 - nx / 2, nx);
+  return at::fft_fftshift(at::fft_fft(at::fft_ifftshift(image, {-1}), c10::nullopt, -1, "ortho"),
+                          {-1});
+}
+
+}  // namespace
+
+KSpace read_ismrmrd(const std::string& path, const IsmrmrdReadOptions& options,
+                    IsmrmrdCounts* counts_out) {
+  ReadOnlyDataset dset(path, options.group);
+  KSpace out;
+  out.source_path = path;
+  out.source_format = "ismrmrd";
+  out.header_xml = dset.header_xml();
+  const HeaderSummary header = summarize_header(out.header_xml, path);
+  out.geometry = header.geometry;
+
+  const int64_t nx = header.geometry.encoded_matrix[0];
+  const int64_t ny = header.geometry.encoded_matrix[1];
+  const int64_t n_acq = ismrmrd_get_number_of_acquisitions(dset.get());
+  if (n_acq == 0) throw FileError(path, "holds no acquisitions");
+
+  // First pass over the headers: coil count, slices, what else is in the file.
+  IsmrmrdCounts counts;
+  int64_t coils = 0;
+  int max_slice = 0;
+  std::vector<at::Tensor> noise;
+  {
+    AcquisitionBuffer a;
+    for (int64_t i = 0; i < n_acq; ++i) {
+      if (ismrmrd_read_acquisition(dset.get(), static_cast<uint32_t>(i), &a.acq) != 0)
+        throw FileError(path, "acquisition " + std::to_string(i) + " cannot be read (truncated?)");
+      const auto& h = a.acq.head;
+      if (a.flag(ISMRMRD_ACQ_IS_NOISE_MEASUREMENT)) {
+        ++counts.noise;
+        auto samples = at::from_blob(a.acq.data, {h.active_channels, h.number_of_samples},
+                                     at::kComplexFloat)
+                           .clone();
+        noise.push_back(samples);
+        out.noise_dwell_time_us = h.sample_time_us;
+        continue;
+      }
+      if (is_auxiliary(a)) {
+        ++counts.ignored;
+        continue;
+      }
+      ++counts.acquisitions;
+      if (a.flag(ISMRMRD_ACQ_IS_PARALLEL_CALIBRATION)) ++counts.calibration;
+      if (coils == 0) coils = h.active_channels;
+      if (h.active_channels != coils)
+        throw FileError(path, "acquisition " + std::to_string(i) + " has " +
+                                  std::to_string(h.active_channels) + " channels, earlier ones " +
+                                  std::to_string(coils));
+      max_slice = std::max<int>(max_slice, h.idx.slice);
+      counts.repetitions = std::max<int>(counts.repetitions, h.idx.repetition + 1);
+      counts.contrasts = std::max<int>(counts.contrasts, h.idx.contrast + 1);
+      counts.averages = std::max<int>(counts.averages, h.idx.average + 1);
+      out.acquisition_dwell_time_us = h.sample_time_us;
+    }
+  }
+  counts.slices = max_slice + 1;
+  if (counts_out) *counts_out = counts;
+  if (counts.acquisitions == 0) throw FileError(path, "holds noise scans but no imaging data");
+  if (options.repetition >= counts.repetitions)
+    throw FileError(path, "has " + std::to_string(counts.repetitions) +
+                              " repetition(s); repetition " + std::to_string(options.repetition) +
+                              " does not exist");
+  if (options.contrast >= counts.contrasts)
+    throw FileError(path, "has " + std::to_string(counts.contrasts) + " contrast(s); contrast " +
+                              std::to_string(options.contrast) + " does not exist");
+
+  const int64_t slices = counts.slices;
+  checked_element_count({slices, coils, ny, nx}, 8, path);
+  at::Tensor data = at::zeros({slices, coils, ny, nx}, at::kComplexFloat);
+  at::Tensor hits = at::zeros({slices, ny, nx}, at::kFloat);  // averages per sample
+  auto* grid = data.data_ptr<c10::complex<float>>();
+  auto* hit = hits.data_ptr<float>();
+  std::vector<bool> calibration_line(ny, false);
+
+  AcquisitionBuffer a;
+  for (int64_t i = 0; i < n_acq; ++i) {
+    ismrmrd_read_acquisition(dset.get(), static_cast<uint32_t>(i), &a.acq);
+    const auto& h = a.acq.head;
+    if (a.flag(ISMRMRD_ACQ_IS_NOISE_MEASUREMENT) || is_auxiliary(a)) continue;
+    if (h.idx.repetition != options.repetition || h.idx.contrast != options.contrast) continue;
+    const bool calibration_only = a.flag(ISMRMRD_ACQ_IS_PARALLEL_CALIBRATION);
+    const int64_t ky = static_cast<int64_t>(h.idx.kspace_encode_step_1) - header.ky_center + ny / 2;
+    const int64_t kx0 = nx / 2 - static_cast<int64_t>(h.center_sample);
+    if (ky < 0 || ky >= ny)
+      throw FileError(path, "acquisition " + std::to_string(i) + " has phase-encode index " +
+                                std::to_string(h.idx.kspace_encode_step_1) +
+                                " outside the encoded matrix of " + std::to_string(ny));
+    if (kx0 < 0 || kx0 + h.number_of_samples > nx)
+      throw FileError(path, "acquisition " + std::to_string(i) + " has " +
+                                std::to_string(h.number_of_samples) + " samples centred at " +
+                                std::to_string(h.center_sample) +
+                                ", which do not fit the encoded readout of " + std::to_string(nx));
+    if (calibration_only || ismrmrd_is_flag_set(h.flags, ISMRMRD_ACQ_IS_PARALLEL_CALIBRATION_AND_IMAGING))
+      calibration_line[ky] = true;
+    const int64_t s = h.idx.slice;
+    // Calibration-only lines fill gaps; where imaging measured the line, imaging wins.
+    float* line_hits = hit + (s * ny + ky) * nx;
+    if (calibration_only && line_hits[kx0] > 0) continue;
+    const bool reverse = ismrmrd_is_flag_set(h.flags, ISMRMRD_ACQ_IS_REVERSE);
+    const auto* samples = reinterpret_cast<const c10::complex<float>*>(a.acq.data);
+    for (int64_t c = 0; c < coils; ++c) {
+      c10::complex<float>* row = grid + ((s * coils + c) * ny + ky) * nx + kx0;
+      const c10::complex<float>* src = samples + c * h.number_of_samples;
+      for (int64_t x = 0; x < h.number_of_samples; ++x)
+        row[x] += src[reverse ? h.number_of_samples - 1 - x : x];
+    }
+    for (int64_t x = 0; x < h.number_of_samples; ++x) line_hits[kx0 + x] += 1;
+  }
+
+  const at::Tensor measured = hits > 0;
+  data = data / hits.clamp_min(1).unsqueeze(1);  // averages are averaged
+  out.mask = measured & mask_from_zeros(data);
+  if (options.remove_oversampling) {
+    const int64_t recon_nx = header.geometry.recon_matrix[0];
+    if (recon_nx > 0 && recon_nx < nx) {
+      data = crop_readout(data, recon_nx);
+      out.mask = out.mask.any(-1, true).expand({slices, ny, recon_nx}).contiguous();
+      out.geometry.encoded_matrix[0] = recon_nx;
+      out.geometry.encoded_fov_mm[0] = header.geometry.recon_fov_mm[0];
+    }
+  }
+  out.data = data.contiguous();
+  for (int64_t y = 0; y < ny; ++y)
+    if (calibration_line[y]) out.calibration_lines.push_back(y);
+  if (!noise.empty()) out.noise = at::cat(noise, 1);
+
+  const auto series = ismrmrd_image_series(path, options.group);
+  if (std::find(series.begin(), series.end(), "reference") != series.end())
+    out.reference = at::abs(read_ismrmrd_images(path, "reference", options.group).data).to(at::kFloat);
+  validate(out, path);
+  return out;
+}
+
+}  // namespace ambient::io

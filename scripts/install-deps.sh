@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs every package Ambient needs to build, test and run, from Debian's archive.
+# Idempotent and non-interactive: safe to run on every CI run and on a developer's machine.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config
+  # numerics and formats
+  libtorch-dev libfftw3-dev libhdf5-dev libismrmrd-dev ismrmrd-tools
+  libbart-dev bart libnifti2-dev libniftiio-dev libpng-dev
+  # application plumbing
+  libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  python3 python3-numpy python3-h5py python3-skimage python3-nibabel
+  # the viewer
+  qt6-base-dev xvfb xauth
+  # the Colin27 T1 volume used to simulate training sets
+  mricron-data
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
