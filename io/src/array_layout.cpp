@@ -30,6 +30,12 @@ std::string join(const std::vector<std::string>& names) {
   return s;
 }
 
+std::string shape_text(const at::Tensor& t) {
+  std::string s = "[";
+  for (int64_t i = 0; i < t.dim(); ++i) s += (i ? ", " : "") + std::to_string(t.size(i));
+  return s + "]";
+}
+
 // Permutes `array` to `target` axis order; axes not in the file become size 1, axes named
 // '1' must be singletons.
 at::Tensor arrange(const at::Tensor& array, const std::vector<std::string>& axes,
@@ -42,9 +48,9 @@ at::Tensor arrange(const at::Tensor& array, const std::vector<std::string>& axes
   for (int64_t i = static_cast<int64_t>(names.size()) - 1; i >= 0; --i) {
     if (names[i] == "1") {
       if (t.size(i) != 1)
-        throw FileError(path, "axis " + std::to_string(i) + " has size " +
-                                  std::to_string(t.size(i)) +
-                                  " but the layout does not say what it is (" + join(axes) + ")");
+        throw FileError(path, "array of shape " + shape_text(array) + " does not fit the layout (" +
+                                  join(axes) + "): an axis of size " + std::to_string(t.size(i)) +
+                                  " has no name; name the axes with --axes");
       t = t.squeeze(i);
       names.erase(names.begin() + i);
       continue;

@@ -1,0 +1,39 @@
+// Options shared by the subcommands (see cli_common.hpp).
+#include "cli_common.hpp"
+
+namespace ambient::cli {
+
+void add_read_options(CLI::App& c, io::ReadOptions& read) {
+  c.add_flag("--remove-oversampling", read.ismrmrd.remove_oversampling,
+             "ISMRMRD: crop the readout to the header's reconstruction matrix on reading");
+  c.add_option("--repetition", read.ismrmrd.repetition, "ISMRMRD: which repetition to read")
+      ->capture_default_str();
+  c.add_option("--contrast", read.ismrmrd.contrast, "ISMRMRD: which contrast to read")
+      ->capture_default_str();
+  c.add_option("--group", read.ismrmrd.group, "ISMRMRD: HDF5 group of the dataset")
+      ->capture_default_str();
+  c.add_option("--axes", read.axes,
+               "axis names of a .npy (slowest first) or .cfl (fastest first) array, from "
+               "slice,coil,ky,kx (k-space) or slice,y,x (images), 1 for a singleton; "
+               "e.g. --axes coil,kx,ky");
+  c.add_option("--series", read.image_series, "ISMRMRD image series to read (default: the first)");
+}
+
+void add_write_options(CLI::App& c, io::WriteOptions& write) {
+  c.add_flag("-f,--force", write.overwrite, "overwrite existing output files");
+  c.add_option("--format", write.format,
+               "output format when the extension does not say: ismrmrd, fastmri, cfl, npy, "
+               "nifti, png")
+      ->check(CLI::IsMember({"ismrmrd", "fastmri", "cfl", "npy", "nifti", "png"}));
+  c.add_option("--png-bits", write.png.bits, "PNG depth, 8 or 16")->check(CLI::IsMember({8, 16}))
+      ->capture_default_str();
+  c.add_option("--window", [&write](const CLI::results_t& r) {
+       write.png.window_low = std::stof(r.at(0));
+       write.png.window_high = std::stof(r.at(1));
+       return true;
+     }, "PNG window LOW HIGH on the magnitude (default: 0 to the 99.5th percentile)")
+      ->expected(2)
+      ->type_name("LOW HIGH");
+}
+
+}  // namespace ambient::cli

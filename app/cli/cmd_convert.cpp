@@ -1,0 +1,51 @@
+// ambient convert IN OUT: any readable format to any writable one.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "ambient/jobs/convert.hpp"
+#include "cli_common.hpp"
+
+namespace ambient::cli {
+
+void add_convert_command(CLI::App& app, const GlobalOptions& global) {
+  struct Args {
+    std::string input, output;
+    io::ReadOptions read;
+    io::WriteOptions write;
+    std::string kind = "auto";
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* c = app.add_subcommand(
+      "convert",
+      "Convert a file to another format. K-space stays k-space between ISMRMRD (.h5), fastMRI "
+      "(.h5 with --format fastmri), BART (.cfl) and NumPy (.npy); unmeasured samples are written "
+      "as zeros. Images convert between NIfTI (.nii, .nii.gz), ISMRMRD image series, .cfl, .npy "
+      "and PNG. The output is written under a temporary name and moved into place when complete; "
+      "an existing output is kept unless --force is given.");
+  c->add_option("input", args->input, "file to read")->required();
+  c->add_option("output", args->output, "file to write (format from the extension or --format)")->required();
+  c->add_option("--as", args->kind, "treat the data as kspace or image (default: auto)")
+      ->check(CLI::IsMember({"auto", "kspace", "image"}));
+  add_read_options(*c, args->read);
+  add_write_options(*c, args->write);
+  c->callback([args, &global] {
+    const auto kind = args->kind == "kspace" ? jobs::DataKind::kspace
+                      : args->kind == "image" ? jobs::DataKind::image
+                                              : jobs::DataKind::automatic;
+    const auto result = jobs::convert(args->input, args->output, args->read, args->write, kind);
+    for (const auto& lost : result.dropped)
+      spdlog::warn("{}: the output format cannot hold the {}; not written", args->output, lost);
+    const char* what = result.kind == jobs::DataKind::kspace ? "k-space" : "image";
+    if (global.json)
+      std::printf("%s\n", nlohmann::json({{"input", args->input}, {"output", args->output},
+                                          {"kind", what}, {"dropped", result.dropped}})
+                              .dump(2)
+                              .c_str());
+    else
+      spdlog::info("wrote {} ({})", args->output, what);
+  });
+}
+
+}  // namespace ambient::cli

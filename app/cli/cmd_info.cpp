@@ -1,0 +1,36 @@
+// ambient info FILE...: what a file holds.
+#include <cstdio>
+
+#include "ambient/jobs/info.hpp"
+#include "cli_common.hpp"
+
+namespace ambient::cli {
+
+void add_info_command(CLI::App& app, const GlobalOptions& global) {
+  struct Args {
+    std::vector<std::string> files;
+    io::ReadOptions read;
+    bool header = false;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* c = app.add_subcommand(
+      "info",
+      "Show what a file holds: format, dimensions, coils, slices, sampling (acceleration, "
+      "1D/2D pattern, calibration region), noise scans, reference image and header geometry.\n"
+      "Reads every format Ambient knows: ISMRMRD and fastMRI HDF5, BART .cfl/.hdr, NumPy "
+      ".npy, NIfTI.");
+  c->add_option("files", args->files, "files to describe")->required()->check(CLI::ExistingPath);
+  c->add_flag("--header", args->header, "include the full ISMRMRD XML header");
+  add_read_options(*c, args->read);
+  c->callback([args, &global] {
+    nlohmann::json all = nlohmann::json::array();
+    for (const auto& f : args->files) {
+      const nlohmann::json d = jobs::describe_file(f, args->read, args->header);
+      if (global.json) all.push_back(d);
+      else std::printf("%s\n", jobs::format_description(d).c_str());
+    }
+    if (global.json) std::printf("%s\n", (all.size() == 1 ? all[0] : all).dump(2).c_str());
+  });
+}
+
+}  // namespace ambient::cli

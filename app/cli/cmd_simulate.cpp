@@ -1,0 +1,82 @@
+// ambient simulate: multi-coil k-space from images.
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <sstream>
+#include <nlohmann/json.hpp>
+
+#include "ambient/core/error.hpp"
+#include "ambient/jobs/simulate.hpp"
+#include "cli_common.hpp"
+
+namespace ambient::cli {
+
+namespace {
+
+// "A:B[:STEP]" with either end optional, Python style.
+void parse_slices(const std::string& text, jobs::SimulateRequest& r) {
+  std::vector<std::string> parts;
+  std::stringstream in(text);
+  for (std::string p; std::getline(in, p, ':');) parts.push_back(p);
+  if (parts.size() < 2 || parts.size() > 3) throw Error("--slices wants A:B or A:B:STEP, got '" + text + "'");
+  auto number = [&](const std::string& s, int64_t fallback) { return s.empty() ? fallback : std::stoll(s); };
+  r.slice_begin = number(parts[0], 0);
+  r.slice_end = number(parts[1], -1);
+  if (parts.size() == 3) r.slice_step = number(parts[2], 1);
+}
+
+}  // namespace
+
+void add_simulate_command(CLI::App& app, const GlobalOptions& global) {
+  auto r = std::make_shared<jobs::SimulateRequest>();
+  auto slices = std::make_shared<std::string>();
+  auto orientation = std::make_shared<std::string>("axial");
+  CLI::App* c = app.add_subcommand(
+      "simulate",
+      "Simulate a multi-coil Cartesian acquisition from images: magnitude images get a smooth "
+      "random phase, each slice is multiplied by coil sensitivities (an analytic birdcage "
+      "array of --coils loops, or --maps from a file), Fourier transformed (centred, "
+      "orthonormal) and given complex Gaussian noise of standard deviation --noise per sample "
+      "(images are first scaled to a maximum magnitude of 1). Noise-only scans at the same level "
+      "and the magnitude reference image are stored with the k-space. Fully sampled; undersample "
+      "it in `ambient recon` or training. The same --seed gives the same output.");
+  c->add_option("input", r->input, "image volume (.nii, .nii.gz, .cfl, .npy, ISMRMRD images); "
+                                    "omit for the built-in Shepp-Logan phantom");
+  c->add_option("-o,--output", r->output, "k-space file to write (.h5 ISMRMRD, or fastMRI with "
+                                          "--format fastmri; .cfl; .npy)")->required();
+  c->add_option("--phantom-size", r->phantom_size, "matrix of the built-in phantom")->capture_default_str();
+  c->add_option("--orientation", *orientation, "slice direction through a 3D volume")
+      ->check(CLI::IsMember({"axial", "coronal", "sagittal"}))->capture_default_str();
+  c->add_option("--slices", *slices, "slices to take along the slice direction, A:B[:STEP]");
+  c->add_option("--min-signal", r->min_signal,
+                "skip slices whose mean magnitude is below this fraction of the volume's mean")
+      ->capture_default_str();
+  c->add_option("--matrix", r->matrix, "resample each slice (zero-padded to a square) to N x N")
+      ->capture_default_str();
+  c->add_option("--coils", r->coils, "number of birdcage coils")->capture_default_str();
+  c->add_option("--maps", r->maps, "coil maps [coil, y, x] to use instead of the birdcage model");
+  c->add_option("--write-maps", r->write_maps, "also write the coil maps used (one coil per slice)");
+  c->add_option("--phase", r->phase_radians, "peak of the smooth random phase in radians")->capture_default_str();
+  c->add_option("--noise", r->noise, "standard deviation of the complex noise per k-space sample")
+      ->capture_default_str();
+  c->add_option("--noise-samples", r->noise_samples, "noise-only samples per coil")->capture_default_str();
+  c->add_option("--seed", r->seed, "random seed")->capture_default_str();
+  add_write_options(*c, r->write);
+  c->callback([r, slices, orientation, &global] {
+    if (!slices->empty()) parse_slices(*slices, *r);
+    r->orientation = *orientation == "coronal"    ? jobs::Orientation::coronal
+                     : *orientation == "sagittal" ? jobs::Orientation::sagittal
+                                                  : jobs::Orientation::axial;
+    const auto progress = make_progress(global);
+    const auto s = jobs::simulate(*r, *progress);
+    if (global.json)
+      std::printf("%s\n", nlohmann::json({{"output", r->output}, {"slices", s.slices},
+                                          {"coils", s.coils}, {"ny", s.ny}, {"nx", s.nx}})
+                              .dump(2)
+                              .c_str());
+    else
+      spdlog::info("wrote {}: {} slice(s), {} coils, {}x{}", r->output, s.slices, s.coils, s.ny, s.nx);
+  });
+}
+
+}  // namespace ambient::cli

@@ -1,0 +1,52 @@
+// The `ambient` command: every subcommand's --help is its manual.
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+
+#include "ambient/core/error.hpp"
+#include "cli_common.hpp"
+
+int main(int argc, char** argv) {
+  using namespace ambient::cli;
+  GlobalOptions global;
+  CLI::App app(
+      "Ambient: MRI reconstruction with diffusion priors learned from corrupted data.\n"
+      "Reads multi-coil Cartesian k-space (ISMRMRD, fastMRI HDF5, BART cfl, NumPy) and image "
+      "volumes (NIfTI), simulates acquisitions and reconstructs them. Run `ambient COMMAND "
+      "--help` for each command's manual.",
+      "ambient");
+  app.set_version_flag("--version", "ambient 0.1.0");
+  app.add_flag("-q,--quiet", global.quiet, "print errors only");
+  app.add_flag("--json", global.json, "print results as JSON on stdout, progress as JSON lines on stderr");
+  app.add_flag("-v,--verbose", global.verbose, "print debug messages");
+  app.require_subcommand(1);
+  app.fallthrough();  // global flags may follow the subcommand too
+  add_info_command(app, global);
+  add_convert_command(app, global);
+  add_recon_command(app, global);
+  add_simulate_command(app, global);
+  app.parse_complete_callback([&] {
+    auto logger = spdlog::stderr_color_mt("ambient");
+    spdlog::set_default_logger(logger);
+    spdlog::set_pattern("%^%l%$: %v");
+    spdlog::set_level(global.quiet ? spdlog::level::err
+                      : global.verbose ? spdlog::level::debug
+                                       : spdlog::level::info);
+  });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const ambient::Cancelled&) {
+    spdlog::error("cancelled");
+    return 130;
+  } catch (const ambient::Error& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  } catch (const std::exception& e) {  // a library failure we did not anticipate
+    spdlog::critical("internal error: {}", e.what());
+    return 3;
+  }
+  return 0;
+}

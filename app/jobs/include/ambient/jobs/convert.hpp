@@ -1,0 +1,23 @@
+#pragma once
+// `ambient convert`: any readable file to any writable format.
+#include <string>
+#include <vector>
+
+#include "ambient/io/formats.hpp"
+
+namespace ambient::jobs {
+
+enum class DataKind { automatic, kspace, image };
+
+struct ConvertResult {
+  DataKind kind = DataKind::automatic;   // what was converted
+  std::vector<std::string> dropped;      // parts the output format cannot hold
+};
+
+// K-space stays k-space where both formats hold it (ISMRMRD, fastMRI, cfl, npy); image
+// files, and any input written to an image-only format, convert as images.
+ConvertResult convert(const std::string& input, const std::string& output,
+                      const io::ReadOptions& read, const io::WriteOptions& write,
+                      DataKind kind = DataKind::automatic);
+
+}  // namespace ambient::jobs

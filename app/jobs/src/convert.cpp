@@ -1,0 +1,44 @@
+#include "ambient/jobs/convert.hpp"
+
+#include "ambient/core/error.hpp"
+
+namespace ambient::jobs {
+
+ConvertResult convert(const std::string& input, const std::string& output,
+                      const io::ReadOptions& read, const io::WriteOptions& write, DataKind kind) {
+  const io::FileFormat in = io::detect_format(input);
+  const io::FileFormat out = io::output_format(output, write.format);
+  ConvertResult result;
+  result.kind = kind;
+  if (kind == DataKind::automatic)
+    result.kind = io::holds_kspace(in) && io::holds_kspace(out) ? DataKind::kspace : DataKind::image;
+
+  if (result.kind == DataKind::kspace) {
+    if (!io::holds_kspace(out))
+      throw FileError(output, io::format_name(out) + " files cannot hold k-space");
+    const io::KSpace k = io::read_kspace(input, read);
+    const bool rich = out == io::FileFormat::ismrmrd || out == io::FileFormat::fastmri;
+    if (!rich && k.noise.defined()) result.dropped.push_back("noise scans");
+    if (!rich && k.reference.defined()) result.dropped.push_back("reference image");
+    if (out == io::FileFormat::fastmri && k.noise.defined()) result.dropped.push_back("noise scans");
+    if (!rich && !k.header_xml.empty()) result.dropped.push_back("ISMRMRD header");
+    io::write_kspace(output, k, write);
+    return result;
+  }
+  io::ImageVolume image;
+  if (io::holds_kspace(in) && in != io::FileFormat::cfl && in != io::FileFormat::npy) {
+    // A raw-data file converted to an image format: its reference image, when it has one.
+    const io::KSpace k = io::read_kspace(input, read);
+    if (!k.reference.defined())
+      throw FileError(input, "holds k-space and no reference image; reconstruct it with "
+                             "`ambient recon` to get an image");
+    image.data = k.reference;
+    image.header_xml = k.header_xml;
+  } else {
+    image = io::read_image(input, read);
+  }
+  io::write_image(output, image, write);
+  return result;
+}
+
+}  // namespace ambient::jobs

@@ -1,0 +1,23 @@
+#include "ambient/recon/zero_filled.hpp"
+
+#include <ATen/ATen.h>
+
+#include "ambient/recon/coil_combine.hpp"
+#include "ambient/recon/fft.hpp"
+
+namespace ambient::recon {
+
+Reconstruction ZeroFilled::run(const io::KSpace& kspace, Progress& progress) const {
+  progress.begin("zero-filled", kspace.slices());
+  std::vector<at::Tensor> slices;
+  for (int64_t s = 0; s < kspace.slices(); ++s) {
+    progress.throw_if_cancelled();
+    const at::Tensor measured = kspace.data[s] * kspace.mask[s].unsqueeze(0);
+    slices.push_back(rss(ifft2c(measured)));
+    progress.update(s + 1);
+  }
+  progress.end();
+  return {at::stack(slices), {}};
+}
+
+}  // namespace ambient::recon
