@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build ccache pkg-config
+  build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
   # numerics and formats
   libtorch-dev libfftw3-dev libhdf5-dev libismrmrd-dev ismrmrd-tools
   libbart-dev bart libnifti2-dev libniftiio-dev libpng-dev

@@ -1,0 +1,70 @@
+#include "test_support.hpp"
+
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace ambient::test {
+
+TempDir::TempDir() {
+  std::string pattern = (fs::temp_directory_path() / "ambient-test-XXXXXX").string();
+  if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+CommandResult run(const std::string& command) {
+  CommandResult r;
+  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
+  if (!pipe) return r;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
+  const int status = pclose(pipe);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+CommandResult ambient(const std::string& args) { return run(std::string(AMBIENT_BINARY) + " " + args); }
+
+std::string python(const std::string& code, const std::string& args) {
+  const TempDir dir;
+  const std::string script = dir / "oracle.py";
+  write_text(script, code);
+  const CommandResult r = run(std::string(AMBIENT_TEST_PYTHON) + " " + script + " " + args);
+  EXPECT_EQ(r.exit_code, 0) << "python oracle failed:\n" << r.output;
+  return r.output;
+}
+
+double nrmse(const at::Tensor& a, const at::Tensor& b) {
+  const auto diff = (a.to(at::kComplexDouble) - b.to(at::kComplexDouble)).abs().pow(2).sum().sqrt();
+  const auto ref = b.to(at::kComplexDouble).abs().pow(2).sum().sqrt();
+  return (diff / ref).item<double>();
+}
+
+std::string data_raw(const std::string& relative) {
+  const fs::path p = fs::path(AMBIENT_SOURCE_DIR) / ".." / "shared" / "data-raw" / relative;
+  return fs::exists(p) ? fs::canonical(p).string() : "";
+}
+
+std::string bart() {
+  const std::string b = AMBIENT_BART;
+  return b.find("NOTFOUND") == std::string::npos ? b : "";
+}
+
+void write_text(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
+}  // namespace ambient::test
