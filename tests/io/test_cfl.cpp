@@ -10,18 +10,6 @@
 namespace ambient::test {
 namespace {
 
-// Every complex value `bart show` prints, in file (column-major) order.
-at::Tensor bart_show_values(const std::string& stem) {
-  const auto r = run(bart() + " show -f '%+.9e%+.9ei' -s ' ' " + stem);
-  EXPECT_EQ(r.exit_code, 0) << r.output;
-  std::istringstream in(r.output);
-  std::vector<float> v;
-  float re = 0, im = 0;
-  char i = 0;
-  while (in >> re >> im >> i) v.insert(v.end(), {re, im});
-  return at::view_as_complex(at::tensor(v).view({-1, 2})).clone();
-}
-
 TEST(Cfl, RoundTripKeepsShapeAndValues) {
   TempDir dir;
   const at::Tensor a = at::randn({3, 5, 7}, at::kComplexFloat);

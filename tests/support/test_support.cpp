@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace fs = std::filesystem;
 
@@ -60,6 +61,17 @@ std::string data_raw(const std::string& relative) {
 std::string bart() {
   const std::string b = AMBIENT_BART;
   return b.find("NOTFOUND") == std::string::npos ? b : "";
+}
+
+at::Tensor bart_show_values(const std::string& stem) {
+  const auto r = run(bart() + " show -f '%+.9e%+.9ei' -s ' ' " + stem);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  std::istringstream in(r.output);
+  std::vector<float> v;
+  float re = 0, im = 0;
+  char i = 0;
+  while (in >> re >> im >> i) v.insert(v.end(), {re, im});
+  return at::view_as_complex(at::tensor(v).view({-1, 2})).clone();
 }
 
 void write_text(const std::string& path, const std::string& content) {

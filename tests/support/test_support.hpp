@@ -39,6 +39,8 @@ double nrmse(const at::Tensor& a, const at::Tensor& b);
 std::string data_raw(const std::string& relative);
 
 std::string bart();  // the bart command, or "" when not installed
+// Every complex value `bart show` prints for a .cfl, in file (column-major) order.
+at::Tensor bart_show_values(const std::string& stem);
 
 // Writes `content` to `path` (bytes as they are).
 void write_text(const std::string& path, const std::string& content);

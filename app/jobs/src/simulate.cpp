@@ -36,15 +36,11 @@ at::Tensor resample(const at::Tensor& slices, int64_t matrix) {
 
 }  // namespace
 
-at::Tensor reslice(const at::Tensor& v, Orientation orientation) {
-  // NIfTI volumes from io are [z, y, x] with z superior and y anterior (RAS); rows of the
-  // result run from anterior/superior down.
-  switch (orientation) {
-    case Orientation::axial: return v.flip({1});
-    case Orientation::coronal: return v.permute({1, 0, 2}).flip({1});
-    case Orientation::sagittal: return v.permute({2, 0, 1}).flip({1});
-  }
-  return v;
+at::Tensor reslice(const at::Tensor& v, Orientation orientation, bool nifti_upright) {
+  at::Tensor planes = v;
+  if (orientation == Orientation::coronal) planes = v.permute({1, 0, 2});
+  if (orientation == Orientation::sagittal) planes = v.permute({2, 0, 1});
+  return nifti_upright ? planes.flip({1}) : planes;
 }
 
 SimulateSummary simulate(const SimulateRequest& r, Progress& progress) {
@@ -53,7 +49,8 @@ SimulateSummary simulate(const SimulateRequest& r, Progress& progress) {
   if (r.slice_step < 1) throw Error("slice step must be >= 1");
   io::output_format(r.output, r.write.format);  // a bad output name fails before the work
 
-  at::Tensor volume = reslice(load_volume(r), r.orientation);
+  const bool nifti = !r.input.empty() && io::detect_format(r.input) == io::FileFormat::nifti;
+  at::Tensor volume = reslice(load_volume(r), r.orientation, nifti);
   const double scale = at::abs(volume).max().item<double>();
   if (scale <= 0) throw FileError(r.input, "image volume is all zeros");
   volume = volume / scale;

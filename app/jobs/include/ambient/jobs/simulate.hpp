@@ -37,8 +37,9 @@ struct SimulateSummary {
 
 SimulateSummary simulate(const SimulateRequest& request, Progress& progress);
 
-// The slices a volume [z, y, x] shows along `orientation`, as [n, rows, cols] with the
-// head upright (anterior or superior at the top row).
-at::Tensor reslice(const at::Tensor& volume, Orientation orientation);
+// The slices a volume [z, y, x] shows along `orientation`, as [n, rows, cols]. NIfTI volumes
+// are stored with y anterior and z superior (RAS), so `nifti_upright` flips the rows to put
+// anterior (axial) or superior (coronal, sagittal) at the top, as scanners display them.
+at::Tensor reslice(const at::Tensor& volume, Orientation orientation, bool nifti_upright);
 
 }  // namespace ambient::jobs

@@ -1,0 +1,49 @@
+// `ambient convert` against the bart command and numpy, both directions.
+#include "ambient/io/formats.hpp"
+#include "ambient/io/npy.hpp"
+#include "test_support.hpp"
+
+namespace ambient::test {
+namespace {
+
+TEST(CliConvert, BartReadsOurCflOfTheRealBrain) {
+  REQUIRE_BART();
+  REQUIRE_DATA_RAW(npy, "sigpy-brain-8ch/cartesian_ksp.npy");
+  TempDir dir;
+  const auto r = ambient("convert --axes coil,kx,ky " + npy + " " + (dir / "brain.cfl"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(run(bart() + " show -m " + (dir / "brain")).output.find("230\t180\t1\t8\t1"), std::string::npos);
+  // Values as bart prints them equal the source array (coil, kx, ky) in BART's order.
+  const at::Tensor source = io::read_npy(npy).permute({0, 2, 1}).flatten();
+  EXPECT_TRUE(at::allclose(bart_show_values(dir / "brain"), source, 1e-6, 1e-6));
+}
+
+TEST(CliConvert, WeReadBartsPhantomExactly) {
+  REQUIRE_BART();
+  TempDir dir;
+  ASSERT_EQ(run(bart() + " phantom -x 24 -s 4 -k " + (dir / "ph")).exit_code, 0);
+  ASSERT_EQ(ambient("convert " + (dir / "ph.cfl") + " " + (dir / "ph.npy")).exit_code, 0);
+  ASSERT_EQ(ambient("convert " + (dir / "ph.npy") + " " + (dir / "ph.h5")).exit_code, 0);
+  ASSERT_EQ(ambient("convert " + (dir / "ph.h5") + " " + (dir / "back.cfl")).exit_code, 0);
+  // Through npy and ISMRMRD and back, bart sees the same bytes it wrote.
+  const auto diff = run(bart() + " nrmse " + (dir / "ph") + " " + (dir / "back"));
+  ASSERT_EQ(diff.exit_code, 0) << diff.output;
+  EXPECT_LT(std::stod(diff.output), 1e-7) << diff.output;
+  EXPECT_EQ(io::read_npy(dir / "ph.npy").sizes(), (at::IntArrayRef{1, 4, 24, 24}));
+}
+
+TEST(CliConvert, ImagesBetweenNiftiCflAndPng) {
+  TempDir dir;
+  python("import sys, nibabel as nib, numpy as np\n"
+         "nib.save(nib.Nifti1Image(np.random.rand(10, 12, 3).astype(np.float32), np.eye(4)), sys.argv[1])\n",
+         dir / "v.nii");
+  ASSERT_EQ(ambient("convert " + (dir / "v.nii") + " " + (dir / "v.cfl")).exit_code, 0);
+  ASSERT_EQ(ambient("convert " + (dir / "v.cfl") + " " + (dir / "v.png") + " --as image").exit_code, 0);
+  ASSERT_EQ(ambient("convert " + (dir / "v.cfl") + " " + (dir / "w.nii") + " --as image").exit_code, 0);
+  const at::Tensor back = io::read_image(dir / "w.nii").data;  // cfl is complex, so is w.nii
+  EXPECT_TRUE(at::equal(at::real(back), io::read_image(dir / "v.nii").data));
+  EXPECT_TRUE(at::equal(at::imag(back), at::zeros_like(at::imag(back))));
+}
+
+}  // namespace
+}  // namespace ambient::test

@@ -1,0 +1,71 @@
+// `ambient simulate`: the physics must be exactly undone by the known coil maps.
+#include "ambient/io/formats.hpp"
+#include "ambient/recon/coil_combine.hpp"
+#include "ambient/recon/fft.hpp"
+#include "test_support.hpp"
+
+namespace ambient::test {
+namespace {
+
+TEST(CliSimulate, CoilCombinationGivesBackTheComplexInput) {
+  TempDir dir;
+  io::ImageVolume input;
+  input.data = at::randn({2, 40, 48}, at::kComplexFloat);
+  io::write_image(dir / "x.cfl", input);
+  const auto r = ambient("simulate " + (dir / "x.cfl") + " --coils 6 -o " + (dir / "k.h5") +
+                         " --write-maps " + (dir / "maps.cfl"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const io::KSpace k = io::read_kspace(dir / "k.h5");
+  ASSERT_EQ(k.data.sizes(), (at::IntArrayRef{2, 6, 40, 48}));
+  const at::Tensor maps = io::read_image(dir / "maps.cfl").data;
+  const at::Tensor combined = recon::combine_with_maps(recon::ifft2c(k.data), maps);
+  const at::Tensor expected = input.data / input.data.abs().max();  // scaled to max 1
+  EXPECT_LT(nrmse(combined, expected), 1e-5);
+  EXPECT_LT(nrmse(k.reference, expected.abs()), 1e-5);
+}
+
+TEST(CliSimulate, MagnitudeInputGetsSmoothPhaseAndInfoDescribesIt) {
+  TempDir dir;
+  ASSERT_EQ(ambient("simulate --phantom-size 64 --coils 4 --seed 5 -o " + (dir / "a.h5") +
+                    " --write-maps " + (dir / "maps.cfl")).exit_code, 0);
+  const io::KSpace k = io::read_kspace(dir / "a.h5");
+  const at::Tensor combined = recon::combine_with_maps(recon::ifft2c(k.data), io::read_image(dir / "maps.cfl").data);
+  EXPECT_LT(nrmse(combined.abs(), k.reference), 1e-5);  // input magnitude times a unit phase
+  EXPECT_GT(at::angle(combined).abs().max().item<double>(), 0.5);
+  const auto info = ambient("info " + (dir / "a.h5"));
+  EXPECT_NE(info.output.find("coils: 4"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("acceleration: 1.0"), std::string::npos) << info.output;
+}
+
+TEST(CliSimulate, SeededAndNoisy) {
+  TempDir dir;
+  const std::string common = "simulate --phantom-size 32 --coils 2 --noise 0.1 ";
+  ASSERT_EQ(ambient(common + "--seed 1 -o " + (dir / "a.npy")).exit_code, 0);
+  ASSERT_EQ(ambient(common + "--seed 1 -o " + (dir / "b.npy")).exit_code, 0);
+  ASSERT_EQ(ambient(common + "--seed 2 -o " + (dir / "c.npy")).exit_code, 0);
+  const at::Tensor a = io::read_kspace(dir / "a.npy").data, b = io::read_kspace(dir / "b.npy").data;
+  EXPECT_TRUE(at::equal(a, b));
+  EXPECT_FALSE(at::equal(a, io::read_kspace(dir / "c.npy").data));
+  ASSERT_EQ(ambient(common + "--seed 1 --noise-samples 20000 -o " + (dir / "n.h5")).exit_code, 0);
+  const io::KSpace k = io::read_kspace(dir / "n.h5");
+  ASSERT_TRUE(k.noise.defined());
+  EXPECT_NEAR(k.noise.abs().pow(2).mean().sqrt().item<double>(), 0.1, 0.003);  // complex std
+}
+
+TEST(CliSimulate, VolumeOrientationsAndResampling) {
+  TempDir dir;
+  python("import sys, nibabel as nib, numpy as np\n"
+         "nib.save(nib.Nifti1Image(np.random.rand(30, 20, 10).astype(np.float32), np.eye(4)), sys.argv[1])\n",
+         dir / "v.nii");
+  for (const auto& [orientation, slices] : {std::pair<std::string, int64_t>{"axial", 10}, {"coronal", 20}, {"sagittal", 30}}) {
+    const std::string out = dir / (orientation + ".h5");
+    ASSERT_EQ(ambient("simulate " + (dir / "v.nii") + " --orientation " + orientation +
+                      " --matrix 16 --coils 2 -o " + out).exit_code, 0);
+    EXPECT_EQ(io::read_kspace(out).data.sizes(), (at::IntArrayRef{slices, 2, 16, 16})) << orientation;
+  }
+  ASSERT_EQ(ambient("simulate " + (dir / "v.nii") + " --slices 2:8:3 --coils 2 -o " + (dir / "s.h5")).exit_code, 0);
+  EXPECT_EQ(io::read_kspace(dir / "s.h5").slices(), 2);
+}
+
+}  // namespace
+}  // namespace ambient::test

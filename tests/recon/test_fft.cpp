@@ -1,0 +1,60 @@
+// Centred orthonormal FFT against a naive DFT and against `bart fft -u`.
+#include <cmath>
+
+#include "ambient/io/cfl.hpp"
+#include "ambient/recon/fft.hpp"
+#include "test_support.hpp"
+
+namespace ambient::test {
+namespace {
+
+// Direct evaluation of the centred orthonormal DFT: k[u] = sum_x x[n] e^{-2 pi i (u-N/2)(n-N/2)/N} / sqrt(N).
+at::Tensor naive_centred_dft2(const at::Tensor& image) {
+  const int64_t ny = image.size(-2), nx = image.size(-1);
+  auto matrix = [](int64_t n) {
+    const auto idx = at::arange(n, at::kDouble) - n / 2;
+    const auto phase = -2 * M_PI * at::outer(idx, idx) / n;
+    return at::polar(at::full({n, n}, 1.0 / std::sqrt(n), at::kDouble), phase);
+  };
+  const auto x = image.to(at::kComplexDouble);
+  return at::matmul(at::matmul(matrix(ny), x), matrix(nx).transpose(0, 1)).to(at::kComplexFloat);
+}
+
+TEST(Fft, MatchesNaiveDftForOddAndEvenSizes) {
+  for (auto [ny, nx] : {std::pair<int64_t, int64_t>{8, 8}, {7, 10}, {9, 5}}) {
+    const at::Tensor x = at::randn({ny, nx}, at::kComplexFloat);
+    EXPECT_LT(nrmse(recon::fft2c(x), naive_centred_dft2(x)), 1e-5) << ny << "x" << nx;
+    EXPECT_LT(nrmse(recon::ifft2c(recon::fft2c(x)), x), 1e-6);
+  }
+}
+
+TEST(Fft, OrthonormalAndBatched) {
+  const at::Tensor x = at::randn({2, 3, 16, 12}, at::kComplexFloat);
+  const at::Tensor k = recon::fft2c(x);
+  EXPECT_NEAR(k.abs().pow(2).sum().item<double>(), x.abs().pow(2).sum().item<double>(), 1e-2);
+  EXPECT_LT(nrmse(k[1][2], recon::fft2c(x[1][2])), 1e-6);
+  // A point at the centre has a flat spectrum: DC lives at N/2.
+  at::Tensor delta = at::zeros({8, 8}, at::kComplexFloat);
+  delta[4][4] = 1;
+  EXPECT_LT(nrmse(recon::fft2c(delta), at::full({8, 8}, 1.0 / 8, at::kComplexFloat)), 1e-6);
+}
+
+TEST(Fft, AgreesWithBartFftUnitary) {
+  REQUIRE_BART();
+  TempDir dir;
+  const at::Tensor x = at::randn({12, 10}, at::kComplexFloat);  // BART dims 10 12
+  io::write_cfl(dir / "x", x, false);
+  // bart's centred unitary FFT over dims 0 and 1 (bitmask 3)
+  ASSERT_EQ(run(bart() + " fft -u 3 " + (dir / "x") + " " + (dir / "k")).exit_code, 0);
+  EXPECT_LT(nrmse(recon::fft2c(x), io::read_cfl(dir / "k")), 1e-5);
+}
+
+TEST(Fft, Differentiable) {
+  const at::Tensor x = at::randn({6, 6}, at::kComplexFloat).requires_grad_();
+  recon::fft2c(x).abs().pow(2).sum().backward();
+  // d/dx ||F x||^2 = 2x for unitary F (PyTorch's conjugate Wirtinger convention)
+  EXPECT_LT(nrmse(x.grad(), 2 * x.detach()), 1e-5);
+}
+
+}  // namespace
+}  // namespace ambient::test
