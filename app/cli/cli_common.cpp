@@ -1,6 +1,8 @@
 // Options shared by the subcommands (see cli_common.hpp).
 #include "cli_common.hpp"
 
+#include <map>
+
 namespace ambient::cli {
 
 void add_read_options(CLI::App& c, io::ReadOptions& read) {
@@ -17,6 +19,13 @@ void add_read_options(CLI::App& c, io::ReadOptions& read) {
                "slice,coil,ky,kx (k-space) or slice,y,x (images), 1 for a singleton; "
                "e.g. --axes coil,kx,ky");
   c.add_option("--series", read.image_series, "ISMRMRD image series to read (default: the first)");
+}
+
+void add_kind_option(CLI::App& c, io::DataKind& kind) {
+  const std::map<std::string, io::DataKind> names{
+      {"auto", io::DataKind::automatic}, {"kspace", io::DataKind::kspace}, {"image", io::DataKind::image}};
+  c.add_option("--as", kind, "treat the data as kspace or image (default: auto, complex arrays as k-space)")
+      ->transform(CLI::CheckedTransformer(names));
 }
 
 void add_write_options(CLI::App& c, io::WriteOptions& write) {

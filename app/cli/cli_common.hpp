@@ -24,6 +24,8 @@ std::unique_ptr<Progress> make_progress(const GlobalOptions& global);
 
 void add_read_options(CLI::App& command, io::ReadOptions& read);
 void add_write_options(CLI::App& command, io::WriteOptions& write);
+// --as auto|kspace|image: how to interpret plain arrays.
+void add_kind_option(CLI::App& command, io::DataKind& kind);
 
 // Each subcommand registers itself; its callback runs the job.
 using Command = std::function<void(CLI::App& app, const GlobalOptions& global)>;

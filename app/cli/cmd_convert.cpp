@@ -14,30 +14,28 @@ void add_convert_command(CLI::App& app, const GlobalOptions& global) {
     std::string input, output;
     io::ReadOptions read;
     io::WriteOptions write;
-    std::string kind = "auto";
+    io::DataKind kind = io::DataKind::automatic;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* c = app.add_subcommand(
-      "convert",
-      "Convert a file to another format. K-space stays k-space between ISMRMRD (.h5), fastMRI "
+  CLI::App* c = app.add_subcommand("convert", "convert a file to another format");
+  c->footer(
+      "K-space stays k-space between ISMRMRD (.h5), fastMRI "
       "(.h5 with --format fastmri), BART (.cfl) and NumPy (.npy); unmeasured samples are written "
       "as zeros. Images convert between NIfTI (.nii, .nii.gz), ISMRMRD image series, .cfl, .npy "
       "and PNG. The output is written under a temporary name and moved into place when complete; "
-      "an existing output is kept unless --force is given.");
+      "an existing output is kept unless --force is given.\n\n"
+      "Examples:\n  ambient convert --axes coil,kx,ky ksp.npy ksp.h5\n"
+      "  ambient convert ksp.h5 ksp-fastmri.h5 --format fastmri\n  ambient convert t1.nii.gz t1.cfl");
   c->add_option("input", args->input, "file to read")->required();
   c->add_option("output", args->output, "file to write (format from the extension or --format)")->required();
-  c->add_option("--as", args->kind, "treat the data as kspace or image (default: auto)")
-      ->check(CLI::IsMember({"auto", "kspace", "image"}));
+  add_kind_option(*c, args->kind);
   add_read_options(*c, args->read);
   add_write_options(*c, args->write);
   c->callback([args, &global] {
-    const auto kind = args->kind == "kspace" ? jobs::DataKind::kspace
-                      : args->kind == "image" ? jobs::DataKind::image
-                                              : jobs::DataKind::automatic;
-    const auto result = jobs::convert(args->input, args->output, args->read, args->write, kind);
+    const auto result = jobs::convert(args->input, args->output, args->read, args->write, args->kind);
     for (const auto& lost : result.dropped)
       spdlog::warn("{}: the output format cannot hold the {}; not written", args->output, lost);
-    const char* what = result.kind == jobs::DataKind::kspace ? "k-space" : "image";
+    const char* what = result.kind == io::DataKind::kspace ? "k-space" : "image";
     if (global.json)
       std::printf("%s\n", nlohmann::json({{"input", args->input}, {"output", args->output},
                                           {"kind", what}, {"dropped", result.dropped}})

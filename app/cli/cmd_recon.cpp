@@ -13,13 +13,14 @@ void add_recon_command(CLI::App& app, const GlobalOptions& global) {
   auto request = std::make_shared<jobs::ReconRequest>();
   std::string methods;
   for (const auto& m : recon::methods()) methods += "\n  " + m.name + ": " + m.summary;
-  CLI::App* c = app.add_subcommand(
-      "recon",
-      "Reconstruct undersampled multi-coil k-space into an image. The input is any k-space "
+  CLI::App* c = app.add_subcommand("recon", "reconstruct k-space into an image");
+  c->footer(
+      "Reconstructs undersampled multi-coil k-space into an image. The input is any k-space "
       "file Ambient reads; each -o writes the image in the format its extension names (.png "
       "magnitude with a window, .cfl, .npy, .nii/.nii.gz, .h5 ISMRMRD images with the scan's "
       "header carried over). Images are cropped to the header's reconstruction matrix "
-      "(readout oversampling removed).\nMethods:" + methods);
+      "(readout oversampling removed).\nMethods:" + methods +
+      "\n\nExample: ambient recon --method zf data-samples/brain-8ch.h5 -o brain.png -o brain.cfl");
   c->add_option("input", request->input, "k-space file")->required();
   c->add_option("-o,--output", request->outputs, "output image file(s)")->required();
   std::vector<std::string> names;

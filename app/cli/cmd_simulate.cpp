@@ -31,15 +31,17 @@ void add_simulate_command(CLI::App& app, const GlobalOptions& global) {
   auto r = std::make_shared<jobs::SimulateRequest>();
   auto slices = std::make_shared<std::string>();
   auto orientation = std::make_shared<std::string>("axial");
-  CLI::App* c = app.add_subcommand(
-      "simulate",
-      "Simulate a multi-coil Cartesian acquisition from images: magnitude images get a smooth "
+  CLI::App* c = app.add_subcommand("simulate", "simulate multi-coil k-space from images");
+  c->footer(
+      "Simulates a multi-coil Cartesian acquisition from images: magnitude images get a smooth "
       "random phase, each slice is multiplied by coil sensitivities (an analytic birdcage "
       "array of --coils loops, or --maps from a file), Fourier transformed (centred, "
       "orthonormal) and given complex Gaussian noise of standard deviation --noise per sample "
       "(images are first scaled to a maximum magnitude of 1). Noise-only scans at the same level "
       "and the magnitude reference image are stored with the k-space. Fully sampled; undersample "
-      "it in `ambient recon` or training. The same --seed gives the same output.");
+      "it in `ambient recon` or training. The same --seed gives the same output.\n\n"
+      "Example: ambient simulate /usr/share/mricron/templates/ch2better.nii.gz --slices 150:190:2 "
+      "--matrix 128 --coils 8 --noise 0.005 -o sim.h5");
   c->add_option("input", r->input, "image volume (.nii, .nii.gz, .cfl, .npy, ISMRMRD images); "
                                     "omit for the built-in Shepp-Logan phantom");
   c->add_option("-o,--output", r->output, "k-space file to write (.h5 ISMRMRD, or fastMRI with "

@@ -1,4 +1,5 @@
 // BART .cfl/.hdr: round trips, bit compatibility with the bart command, bad input.
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -78,6 +79,14 @@ TEST_F(CflBadInput, GarbageDimensions) {
   EXPECT_FILE_ERROR(io::read_cfl(dir / "good"), ">= 1");
   write_text(dir / "good.hdr", "hello\n");
   EXPECT_FILE_ERROR(io::read_cfl(dir / "good"), "not a BART header");
+}
+
+TEST_F(CflBadInput, NanSamplesAreReported) {
+  at::Tensor a = at::ones({4, 4}, at::kComplexFloat);
+  a[2][3] = c10::complex<float>(0, INFINITY);
+  io::write_cfl(dir / "nan", a, false);
+  EXPECT_FILE_ERROR(io::read_kspace(dir / "nan.cfl"), "1 NaN or Inf");
+  EXPECT_FILE_ERROR(io::read_image(dir / "nan.cfl"), "1 NaN or Inf");
 }
 
 TEST_F(CflBadInput, MissingEmptyOrDirectory) {

@@ -83,6 +83,23 @@ TEST(FastmriBadInput, NotComplexMissingKspaceWrongRank) {
   EXPECT_FILE_ERROR(io::read_fastmri(dir / "rank.h5"), "has 2 dimensions");
 }
 
+TEST(FastmriBadInput, AbsurdDimensionsRefusedBeforeAllocating) {
+  TempDir dir;
+  // An unwritten chunked dataset: tiny on disk, terabytes if anyone allocated it.
+  python("import sys, h5py, numpy as np\n"
+         "h5py.File(sys.argv[1], 'w').create_dataset('kspace', shape=(100, 64, 30000, 30000), "
+         "dtype=np.complex64, chunks=(1, 1, 64, 64))\n", dir / "huge.h5");
+  EXPECT_FILE_ERROR(io::read_fastmri(dir / "huge.h5"), "GiB");
+}
+
+TEST(FastmriBadInput, EmptyAndDirectory) {
+  TempDir dir;
+  write_text(dir / "empty.h5", "");
+  EXPECT_FILE_ERROR(io::read_fastmri(dir / "empty.h5"), "is empty");
+  std::filesystem::create_directory(dir / "d.h5");
+  EXPECT_FILE_ERROR(io::read_fastmri(dir / "d.h5"), "is a directory");
+}
+
 TEST(FastmriBadInput, TruncatedAndNan) {
   TempDir dir;
   python(kWriteFastmri, (dir / "f.h5") + " full");

@@ -68,6 +68,20 @@ nib.save(nib.Nifti1Image(np.ones((4, 4, 4, 3), np.float32), np.eye(4)), sys.argv
   EXPECT_FILE_ERROR(io::read_nifti(dir / "d.nii"), "is a directory");
 }
 
+TEST(NiftiBadInput, AbsurdDimensionsAndUnsupportedType) {
+  TempDir dir;
+  python(R"(
+import sys, struct, nibabel as nib, numpy as np
+nib.save(nib.Nifti1Image(np.zeros((2, 2, 2), np.float32), np.eye(4)), sys.argv[1])
+with open(sys.argv[1], 'r+b') as f:   # claim 32767^3 voxels in the header's dim[1..3]
+    f.seek(42); f.write(struct.pack('<3h', 32767, 32767, 32767))
+rgb = np.zeros((4, 4, 1), dtype=[('R', 'u1'), ('G', 'u1'), ('B', 'u1')])
+nib.save(nib.Nifti1Image(rgb, np.eye(4)), sys.argv[2])
+)", (dir / "huge.nii") + " " + (dir / "rgb.nii"));
+  EXPECT_FILE_ERROR(io::read_nifti(dir / "huge.nii"), "GiB");
+  EXPECT_FILE_ERROR(io::read_nifti(dir / "rgb.nii"), "is not supported");
+}
+
 TEST(Png, EightAndSixteenBitWithWindow) {
   TempDir dir;
   io::ImageVolume im;

@@ -5,15 +5,15 @@
 namespace ambient::jobs {
 
 ConvertResult convert(const std::string& input, const std::string& output,
-                      const io::ReadOptions& read, const io::WriteOptions& write, DataKind kind) {
+                      const io::ReadOptions& read, const io::WriteOptions& write, io::DataKind kind) {
   const io::FileFormat in = io::detect_format(input);
   const io::FileFormat out = io::output_format(output, write.format);
   ConvertResult result;
   result.kind = kind;
-  if (kind == DataKind::automatic)
-    result.kind = io::holds_kspace(in) && io::holds_kspace(out) ? DataKind::kspace : DataKind::image;
+  if (kind == io::DataKind::automatic)
+    result.kind = io::holds_kspace(in) && io::holds_kspace(out) ? io::DataKind::kspace : io::DataKind::image;
 
-  if (result.kind == DataKind::kspace) {
+  if (result.kind == io::DataKind::kspace) {
     if (!io::holds_kspace(out))
       throw FileError(output, io::format_name(out) + " files cannot hold k-space");
     const io::KSpace k = io::read_kspace(input, read);

@@ -70,9 +70,18 @@ void print(std::ostringstream& out, const json& j, int indent) {
 
 }  // namespace
 
-json describe_file(const std::string& path, const io::ReadOptions& options, bool with_header) {
+json describe_file(const std::string& path, const io::ReadOptions& options, io::DataKind kind,
+                   bool with_header) {
   const io::FileFormat format = io::detect_format(path);
   json out = {{"path", path}, {"format", io::format_name(format)}};
+  if (kind == io::DataKind::image) {
+    out.update(describe_image(io::read_image(path, options)));
+    return out;
+  }
+  if (kind == io::DataKind::kspace) {
+    out.update(describe_kspace(io::read_kspace(path, options), with_header));
+    return out;
+  }
   if (format == io::FileFormat::ismrmrd) {
     const auto series = io::ismrmrd_image_series(path, options.ismrmrd.group);
     if (!series.empty()) out["image_series"] = series;

@@ -13,6 +13,9 @@ namespace ambient::io {
 
 enum class FileFormat { ismrmrd, fastmri, cfl, npy, nifti, png, unknown };
 
+// How to interpret a file: plain arrays (.npy, .cfl) can hold k-space or images.
+enum class DataKind { automatic, kspace, image };
+
 std::string format_name(FileFormat format);
 FileFormat parse_format(const std::string& name);  // throws Error for unknown names
 

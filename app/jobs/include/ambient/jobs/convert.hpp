@@ -7,10 +7,8 @@
 
 namespace ambient::jobs {
 
-enum class DataKind { automatic, kspace, image };
-
 struct ConvertResult {
-  DataKind kind = DataKind::automatic;   // what was converted
+  io::DataKind kind = io::DataKind::automatic;  // what was converted
   std::vector<std::string> dropped;      // parts the output format cannot hold
 };
 
@@ -18,6 +16,6 @@ struct ConvertResult {
 // files, and any input written to an image-only format, convert as images.
 ConvertResult convert(const std::string& input, const std::string& output,
                       const io::ReadOptions& read, const io::WriteOptions& write,
-                      DataKind kind = DataKind::automatic);
+                      io::DataKind kind = io::DataKind::automatic);
 
 }  // namespace ambient::jobs
