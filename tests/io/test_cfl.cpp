@@ -90,11 +90,7 @@ TEST_F(CflBadInput, NanSamplesAreReported) {
 }
 
 TEST_F(CflBadInput, MissingEmptyOrDirectory) {
-  EXPECT_FILE_ERROR(io::read_cfl(dir / "absent"), "no such file");
-  write_text(dir / "empty.hdr", "");
-  EXPECT_FILE_ERROR(io::read_cfl(dir / "empty"), "is empty");
-  std::filesystem::create_directory(dir / "folder.hdr");
-  EXPECT_FILE_ERROR(io::read_cfl(dir / "folder"), "is a directory");
+  expect_rejects_missing_empty_and_directory([](const std::string& p) { io::read_cfl(p); }, ".hdr");
   std::filesystem::remove(dir / "good.cfl");
   EXPECT_FILE_ERROR(io::read_cfl(dir / "good"), "no such file");
 }

@@ -92,12 +92,8 @@ TEST(FastmriBadInput, AbsurdDimensionsRefusedBeforeAllocating) {
   EXPECT_FILE_ERROR(io::read_fastmri(dir / "huge.h5"), "GiB");
 }
 
-TEST(FastmriBadInput, EmptyAndDirectory) {
-  TempDir dir;
-  write_text(dir / "empty.h5", "");
-  EXPECT_FILE_ERROR(io::read_fastmri(dir / "empty.h5"), "is empty");
-  std::filesystem::create_directory(dir / "d.h5");
-  EXPECT_FILE_ERROR(io::read_fastmri(dir / "d.h5"), "is a directory");
+TEST(FastmriBadInput, MissingEmptyAndDirectory) {
+  expect_rejects_missing_empty_and_directory([](const std::string& p) { io::read_fastmri(p); }, ".h5");
 }
 
 TEST(FastmriBadInput, TruncatedAndNan) {

@@ -96,10 +96,7 @@ TEST_F(NpyBadInput, AbsurdShapeRefusedBeforeAllocating) {
 TEST_F(NpyBadInput, NotNumpyEmptyOrDirectory) {
   write_text(dir / "text.npy", "hello world, not numpy");
   EXPECT_FILE_ERROR(io::read_npy(dir / "text.npy"), "bad magic");
-  write_text(dir / "empty.npy", "");
-  EXPECT_FILE_ERROR(io::read_npy(dir / "empty.npy"), "is empty");
-  std::filesystem::create_directory(dir / "folder.npy");
-  EXPECT_FILE_ERROR(io::read_npy(dir / "folder.npy"), "is a directory");
+  expect_rejects_missing_empty_and_directory([](const std::string& p) { io::read_npy(p); }, ".npy");
 }
 
 TEST_F(NpyBadInput, NanSamplesAreReported) {

@@ -1,5 +1,7 @@
 #include "test_support.hpp"
 
+#include "ambient/core/error.hpp"
+
 #include <unistd.h>
 
 #include <array>
@@ -72,6 +74,16 @@ at::Tensor bart_show_values(const std::string& stem) {
   char i = 0;
   while (in >> re >> im >> i) v.insert(v.end(), {re, im});
   return at::view_as_complex(at::tensor(v).view({-1, 2})).clone();
+}
+
+void expect_rejects_missing_empty_and_directory(const std::function<void(const std::string&)>& read,
+                                                const std::string& extension) {
+  const TempDir dir;
+  EXPECT_FILE_ERROR(read(dir / ("absent" + extension)), "no such file");
+  write_text(dir / ("empty" + extension), "");
+  EXPECT_FILE_ERROR(read(dir / ("empty" + extension)), "is empty");
+  fs::create_directory(dir / ("folder" + extension));
+  EXPECT_FILE_ERROR(read(dir / ("folder" + extension)), "is a directory");
 }
 
 void write_text(const std::string& path, const std::string& content) {

@@ -4,6 +4,7 @@
 #include <ATen/ATen.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 
 namespace ambient::test {
@@ -41,6 +42,11 @@ std::string data_raw(const std::string& relative);
 std::string bart();  // the bart command, or "" when not installed
 // Every complex value `bart show` prints for a .cfl, in file (column-major) order.
 at::Tensor bart_show_values(const std::string& stem);
+
+// Expects `read` to reject a missing file, an empty file and a directory, each named
+// "<stem><extension>", with a FileError saying so.
+void expect_rejects_missing_empty_and_directory(const std::function<void(const std::string&)>& read,
+                                                const std::string& extension);
 
 // Writes `content` to `path` (bytes as they are).
 void write_text(const std::string& path, const std::string& content);
