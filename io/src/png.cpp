@@ -47,6 +47,8 @@ void write_png(const std::string& path, const ImageVolume& image, const PngOptio
   OutputFile file(path, overwrite);
   std::unique_ptr<FILE, int (*)(FILE*)> fp(std::fopen(file.temp_path().c_str(), "wb"), std::fclose);
   if (!fp) throw FileError(path, "cannot be created");
+  const int bytes = options.bits / 8;
+  std::vector<png_byte> row(static_cast<size_t>(width) * bytes);  // before setjmp: longjmp skips destructors
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png ? png_create_info_struct(png) : nullptr;
   if (!info) throw FileError(path, "libpng could not start");
@@ -59,8 +61,6 @@ void write_png(const std::string& path, const ImageVolume& image, const PngOptio
                options.bits, PNG_COLOR_TYPE_GRAY, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
-  const int bytes = options.bits / 8;
-  std::vector<png_byte> row(static_cast<size_t>(width) * bytes);
   const int* src = levels.data_ptr<int>();
   for (int64_t y = 0; y < height; ++y) {
     for (int64_t x = 0; x < width; ++x) {

@@ -46,7 +46,7 @@ at::Tensor reslice(const at::Tensor& v, Orientation orientation, bool nifti_upri
 SimulateSummary simulate(const SimulateRequest& r, Progress& progress) {
   if (r.coils < 1 || r.coils > 1024) throw Error("--coils must be between 1 and 1024");
   if (r.noise < 0) throw Error("--noise must be >= 0");
-  if (r.slice_step < 1) throw Error("slice step must be >= 1");
+  if (r.slice_step < 1 || r.slice_begin < 0) throw Error("--slices wants A:B:STEP with A >= 0 and STEP >= 1");
   io::output_format(r.output, r.write.format);  // a bad output name fails before the work
 
   const bool nifti = !r.input.empty() && io::detect_format(r.input) == io::FileFormat::nifti;
