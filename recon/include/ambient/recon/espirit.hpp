@@ -1,0 +1,31 @@
+#pragma once
+// ESPIRiT coil sensitivities (Uecker et al. 2014) with `bart ecalib`'s parameters and
+// defaults: calibration matrix of k x k patches from the fully sampled centre, SVD, the
+// signal subspace where (sigma_i / sigma_0)^2 > threshold, the per-pixel C x C operator of
+// the subspace kernels in the image domain, its leading eigenvector as the map, zero where
+// the eigenvalue is below the crop value. One set of maps (`bart ecalib -m1`).
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+
+namespace ambient::recon {
+
+struct EspiritOptions {
+  int64_t kernel = 6;          // -k
+  int64_t calibration = 24;    // -r: largest calibration block used
+  double threshold = 0.001;    // -t
+  double crop = 0.8;           // -c
+  bool rotate_phase = true;    // phase relative to the first principal component (not -P)
+};
+
+struct EspiritResult {
+  at::Tensor maps;         // [coil, y, x] complex64
+  at::Tensor eigenvalues;  // [y, x] float32, ~1 inside the object
+  int64_t kernels = 0;     // signal-subspace size kept
+};
+
+// `kspace` [coil, ky, kx] of one slice, `mask` [ky, kx] what was measured. Throws Error
+// when the fully sampled centre is smaller than the kernel, or the data are all zeros.
+EspiritResult espirit(const at::Tensor& kspace, const at::Tensor& mask, const EspiritOptions& options = {});
+
+}  // namespace ambient::recon

@@ -1,0 +1,85 @@
+#include "ambient/recon/espirit.hpp"
+
+#include <ATen/ATen.h>
+
+#include <cmath>
+
+#include "ambient/core/error.hpp"
+#include "ambient/recon/fft.hpp"
+#include "ambient/recon/mask_analysis.hpp"
+
+namespace ambient::recon {
+
+namespace {
+
+// The fully sampled centre block, at most `limit` on a side: [coil, cy, cx].
+at::Tensor calibration_block(const at::Tensor& kspace, const at::Tensor& mask, int64_t limit) {
+  CalibrationRegion r = calibration_region(mask);
+  auto shrink = [limit](int64_t& begin, int64_t& size, int64_t centre) {
+    if (size <= limit) return;
+    begin = std::max(begin, centre - limit / 2);
+    size = limit;
+  };
+  shrink(r.ky_begin, r.ky_size, kspace.size(1) / 2);
+  shrink(r.kx_begin, r.kx_size, kspace.size(2) / 2);
+  return kspace.narrow(1, r.ky_begin, r.ky_size).narrow(2, r.kx_begin, r.kx_size);
+}
+
+}  // namespace
+
+EspiritResult espirit(const at::Tensor& kspace_in, const at::Tensor& mask, const EspiritOptions& o) {
+  const at::Tensor kspace = kspace_in.to(at::kComplexFloat);
+  const int64_t coils = kspace.size(0), ny = kspace.size(1), nx = kspace.size(2), k = o.kernel;
+  const at::Tensor acs = calibration_block(kspace, mask.to(at::kBool), o.calibration);
+  if (acs.size(1) < k || acs.size(2) < k)
+    throw Error("the fully sampled centre (" + std::to_string(acs.size(1)) + " x " +
+                std::to_string(acs.size(2)) + ") is smaller than the ESPIRiT kernel (" +
+                std::to_string(k) + " x " + std::to_string(k) + ")");
+  if (acs.abs().max().item<float>() == 0) throw Error("ESPIRiT: the calibration data are all zeros");
+
+  // Calibration matrix: one row per k x k patch position, columns coil-major.
+  const at::Tensor patches = acs.unfold(1, k, 1).unfold(2, k, 1);  // [C, py, px, k, k]
+  const at::Tensor calib = patches.permute({1, 2, 0, 3, 4}).reshape({-1, coils * k * k});
+  const auto svd = at::linalg_svd(calib, false);
+  const at::Tensor s = std::get<1>(svd);
+  const at::Tensor vh = std::get<2>(svd);
+  const at::Tensor ratio = (s / s[0]).pow(2);
+  const int64_t n = std::max<int64_t>(1, (ratio > o.threshold).sum().item<int64_t>());
+
+  // Rows w_n of V^H span the conjugate patch space. Per pixel r the operator
+  //   G(r) = (1/k^2) sum_n K_n(r) K_n(r)^H,  K_n,c(r) = sum_q w_n(c, q) e^{2 pi i q (r - N/2) / N},
+  // has the coil sensitivity at r as its leading eigenvector (eigenvalue ~1). G is a
+  // trigonometric polynomial whose coefficients are the kernels' autocorrelation
+  //   W_cc'(d) = sum_n sum_q w_n(c, q) conj(w_n(c', q - d)),  |d| < k,
+  // so it comes from C^2 small correlations and C^2 image-size transforms instead of
+  // n*C transforms and an n-long product at every pixel.
+  const at::Tensor w = vh.narrow(0, 0, n).reshape({n, coils, k, k});
+  const at::Tensor fw = at::fft_fft2(at::constant_pad_nd(w, {0, k, 0, k}));  // [n, C, 2k, 2k]
+  const at::Tensor spectrum = at::einsum("nchw,ndhw->cdhw", {fw, fw.conj()});
+  const at::Tensor corr = at::roll(at::fft_ifft2(spectrum), {k - 1, k - 1}, {2, 3})
+                              .narrow(2, 0, 2 * k - 1).narrow(3, 0, 2 * k - 1);  // d = -(k-1) .. k-1
+  at::Tensor coeffs = at::zeros({coils, coils, ny, nx}, at::kComplexFloat);
+  coeffs.narrow(2, ny / 2 - (k - 1), 2 * k - 1).narrow(3, nx / 2 - (k - 1), 2 * k - 1).copy_(corr);
+  const at::Tensor g = (ifft2c(coeffs) * (std::sqrt(static_cast<double>(ny * nx)) / static_cast<double>(k * k)))
+                           .permute({2, 3, 0, 1}).reshape({ny * nx, coils, coils});
+  const auto eig = at::linalg_eigh(g);
+  const at::Tensor values = std::get<0>(eig).select(1, coils - 1);           // largest
+  at::Tensor maps = std::get<1>(eig).select(2, coils - 1).transpose(0, 1);  // [C, ny*nx]
+
+  if (o.rotate_phase) {
+    // Fix the arbitrary per-pixel phase against the first principal component of the
+    // calibration data, so maps are smooth and comparable between runs.
+    const at::Tensor coil_data = acs.reshape({coils, -1});
+    const at::Tensor u = std::get<0>(at::linalg_svd(coil_data, false)).select(1, 0);  // [C]
+    const at::Tensor ref = at::matmul(u.conj().unsqueeze(0), maps).squeeze(0);
+    maps = maps * (at::conj(ref) / ref.abs().clamp_min(1e-20)).unsqueeze(0);
+  }
+  const at::Tensor keep = (values >= o.crop).to(at::kComplexFloat);
+  EspiritResult result;
+  result.maps = (maps * keep.unsqueeze(0)).reshape({coils, ny, nx}).contiguous();
+  result.eigenvalues = values.reshape({ny, nx}).to(at::kFloat).contiguous();
+  result.kernels = n;
+  return result;
+}
+
+}  // namespace ambient::recon
