@@ -15,3 +15,17 @@ find_library(NIFTI2_LIBRARY nifti2 REQUIRED)
 add_library(ambient_nifti2 INTERFACE)
 target_include_directories(ambient_nifti2 SYSTEM INTERFACE ${NIFTI2_INCLUDE_DIR})
 target_link_libraries(ambient_nifti2 INTERFACE ${NIFTI2_LIBRARY})
+
+# libbart (Debian's libbart-dev): static libraries for the wavelet proximal operator of
+# compressed sensing, with what they need (FFTW threads, BLAS, OpenMP).
+find_package(OpenMP REQUIRED COMPONENTS C)
+find_path(BART_INCLUDE_DIR wavelet/wavthresh.h PATHS /usr/include/bart REQUIRED)
+add_library(ambient_bart INTERFACE)
+target_include_directories(ambient_bart SYSTEM INTERFACE ${BART_INCLUDE_DIR})
+foreach(lib wavelet linops iter num misc)
+  find_library(BART_${lib}_LIBRARY ${lib} PATHS /usr/lib/bart NO_DEFAULT_PATH REQUIRED)
+  target_link_libraries(ambient_bart INTERFACE ${BART_${lib}_LIBRARY})
+endforeach()
+find_library(FFTW3F_THREADS_LIBRARY fftw3f_threads REQUIRED)
+find_library(BLAS_LIBRARY blas REQUIRED)
+target_link_libraries(ambient_bart INTERFACE ${FFTW3F_THREADS_LIBRARY} PkgConfig::FFTW3F ${BLAS_LIBRARY} OpenMP::OpenMP_C m)

@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config clang libclang-rt-14-dev
   # numerics and formats
   libtorch-dev libfftw3-dev libhdf5-dev libismrmrd-dev ismrmrd-tools
-  libbart-dev bart libnifti2-dev libniftiio-dev libpng-dev
+  libbart-dev bart libblas-dev libnifti2-dev libniftiio-dev libpng-dev
   # application plumbing
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   # tests and benchmarks

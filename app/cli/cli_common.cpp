@@ -1,7 +1,10 @@
 // Options shared by the subcommands (see cli_common.hpp).
 #include "cli_common.hpp"
 
+#include <cstdio>
 #include <map>
+
+#include "ambient/core/error.hpp"
 
 namespace ambient::cli {
 
@@ -26,6 +29,40 @@ void add_kind_option(CLI::App& c, io::DataKind& kind) {
       {"auto", io::DataKind::automatic}, {"kspace", io::DataKind::kspace}, {"image", io::DataKind::image}};
   c.add_option("--as", kind, "treat the data as kspace or image (default: auto, complex arrays as k-space)")
       ->transform(CLI::CheckedTransformer(names));
+}
+
+void add_espirit_options(CLI::App& c, recon::EspiritOptions& e) {
+  c.add_option("--kernel", e.kernel, "ESPIRiT kernel size (bart ecalib -k)")->capture_default_str();
+  c.add_option("--calibration", e.calibration, "largest ESPIRiT calibration block (bart ecalib -r)")
+      ->capture_default_str();
+  c.add_option("--threshold", e.threshold, "ESPIRiT singular-value threshold (bart ecalib -t)")
+      ->capture_default_str();
+  c.add_option("--eigen-crop", e.crop, "zero the maps where the eigenvalue is below this (bart ecalib -c)")
+      ->capture_default_str();
+}
+
+void add_mask_options(CLI::App& c, recon::MaskOptions& m) {
+  c.add_option("--accel", m.acceleration, "acceleration of a generated mask (as measured)")->capture_default_str();
+  c.add_option("--acs", m.calibration, "ACS lines (1D patterns) or calibration square side (poisson)")
+      ->capture_default_str();
+  c.add_option("--seed", m.seed, "random seed of the mask")->capture_default_str();
+}
+
+std::pair<int64_t, int64_t> parse_size(const std::string& text) {
+  const auto x = text.find_first_of("xX");
+  try {
+    if (x == std::string::npos) return {std::stoll(text), std::stoll(text)};
+    return {std::stoll(text.substr(0, x)), std::stoll(text.substr(x + 1))};
+  } catch (const std::exception&) {
+    throw Error("'" + text + "' is not a size (N or NYxNX)");
+  }
+}
+
+std::string metrics_table(const recon::Metrics& m) {
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%-8s %-10s %-10s %-10s\n%-8.3f %-10.4f %-10.5f %-10.5f\n", "PSNR dB",
+                "SSIM", "NMSE", "NRMSE", m.psnr, m.ssim, m.nmse, m.nrmse);
+  return buf;
 }
 
 void add_write_options(CLI::App& c, io::WriteOptions& write) {

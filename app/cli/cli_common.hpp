@@ -8,6 +8,9 @@
 
 #include "ambient/core/progress.hpp"
 #include "ambient/io/formats.hpp"
+#include "ambient/recon/espirit.hpp"
+#include "ambient/recon/masks.hpp"
+#include "ambient/recon/metrics.hpp"
 
 namespace ambient::cli {
 
@@ -26,6 +29,14 @@ void add_read_options(CLI::App& command, io::ReadOptions& read);
 void add_write_options(CLI::App& command, io::WriteOptions& write);
 // --as auto|kspace|image: how to interpret plain arrays.
 void add_kind_option(CLI::App& command, io::DataKind& kind);
+// ESPIRiT's parameters, named as `bart ecalib` names them.
+void add_espirit_options(CLI::App& command, recon::EspiritOptions& espirit);
+// Generated sampling patterns: --accel, --acs, --seed.
+void add_mask_options(CLI::App& command, recon::MaskOptions& mask);
+// "A x B" or "N" (square) sizes, e.g. for --crop and --size.
+std::pair<int64_t, int64_t> parse_size(const std::string& text);
+// The metrics as an aligned table for a person.
+std::string metrics_table(const recon::Metrics& m);
 
 // Each subcommand registers itself; its callback runs the job.
 using Command = std::function<void(CLI::App& app, const GlobalOptions& global)>;
@@ -33,5 +44,8 @@ void add_info_command(CLI::App& app, const GlobalOptions& global);
 void add_convert_command(CLI::App& app, const GlobalOptions& global);
 void add_recon_command(CLI::App& app, const GlobalOptions& global);
 void add_simulate_command(CLI::App& app, const GlobalOptions& global);
+void add_mask_command(CLI::App& app, const GlobalOptions& global);
+void add_espirit_command(CLI::App& app, const GlobalOptions& global);
+void add_metrics_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace ambient::cli

@@ -56,8 +56,9 @@ void add_simulate_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("--matrix", r->matrix, "resample each slice (zero-padded to a square) to N x N")
       ->capture_default_str();
   c->add_option("--coils", r->coils, "number of birdcage coils")->capture_default_str();
-  c->add_option("--maps", r->maps, "coil maps [coil, y, x] to use instead of the birdcage model");
-  c->add_option("--write-maps", r->write_maps, "also write the coil maps used (one coil per slice)");
+  c->add_option("--maps", r->maps, "coil maps to use instead of the birdcage model (.cfl as BART "
+                                    "writes them, or .npy [coil, y, x])");
+  c->add_option("--write-maps", r->write_maps, "also write the coil maps used (.cfl or .npy)");
   c->add_option("--phase", r->phase_radians, "peak of the smooth random phase in radians")->capture_default_str();
   c->add_option("--noise", r->noise, "standard deviation of the complex noise per k-space sample")
       ->capture_default_str();

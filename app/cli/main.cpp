@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
   add_convert_command(app, global);
   add_recon_command(app, global);
   add_simulate_command(app, global);
+  add_mask_command(app, global);
+  add_espirit_command(app, global);
+  add_metrics_command(app, global);
   app.parse_complete_callback([&] {
     auto logger = spdlog::stderr_color_mt("ambient");
     spdlog::set_default_logger(logger);

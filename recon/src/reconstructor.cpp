@@ -1,25 +1,57 @@
 #include "ambient/recon/reconstructor.hpp"
 
+#include <ATen/ATen.h>
+
 #include "ambient/core/error.hpp"
+#include "ambient/recon/cg_sense.hpp"
+#include "ambient/recon/coil_combine.hpp"
+#include "ambient/recon/fft.hpp"
+#include "ambient/recon/mask_analysis.hpp"
+#include "ambient/recon/wavelet_cs.hpp"
 #include "ambient/recon/zero_filled.hpp"
 
 namespace ambient::recon {
 
 const std::vector<MethodInfo>& methods() {
   static const std::vector<MethodInfo> table = {
-      {"zf", "zero-filled inverse FFT, root-sum-of-squares coil combination",
-       [] { return std::make_unique<ZeroFilled>(); }},
+      {"zf", "zero-filled inverse FFT; coils by root sum of squares (or --combine maps)",
+       [](const ReconOptions& o) { return std::make_unique<ZeroFilled>(o); }},
+      {"sense", "CG-SENSE with Tikhonov regularisation and ESPIRiT maps (lambda 0.01, 30 iterations)",
+       [](const ReconOptions& o) { return std::make_unique<CgSense>(o); }},
+      {"cs", "L1-wavelet compressed sensing, FISTA with BART's wavelets (lambda 0.005, 60 iterations)",
+       [](const ReconOptions& o) { return std::make_unique<WaveletCs>(o); }},
   };
   return table;
 }
 
-std::unique_ptr<Reconstructor> make_reconstructor(const std::string& name) {
+std::unique_ptr<Reconstructor> make_reconstructor(const std::string& name, const ReconOptions& options) {
   std::string known;
   for (const auto& m : methods()) {
-    if (m.name == name) return m.make();
+    if (m.name == name) return m.make(options);
     known += (known.empty() ? "" : ", ") + m.name;
   }
   throw Error("unknown reconstruction method '" + name + "' (available: " + known + ")");
+}
+
+at::Tensor coil_maps(const io::KSpace& kspace, int64_t s, const ReconOptions& options) {
+  if (!options.maps.defined()) return espirit(kspace.data[s], kspace.mask[s], options.espirit).maps;
+  const at::Tensor maps = options.maps.dim() == 4 ? options.maps[s] : options.maps;
+  if (maps.dim() != 3 || maps.size(0) != kspace.coils() || maps.size(1) != kspace.ny() ||
+      maps.size(2) != kspace.nx())
+    throw Error("coil maps do not match the k-space (" + std::to_string(kspace.coils()) + " coils, " +
+                std::to_string(kspace.ny()) + " x " + std::to_string(kspace.nx()) + ")");
+  return maps.to(at::kComplexFloat);
+}
+
+double normalisation_scale(const at::Tensor& kspace, const at::Tensor& mask) {
+  const auto region = calibration_region(mask);
+  if (region.empty()) throw Error("k-space has no fully sampled centre to normalise by");
+  at::Tensor centre = at::zeros_like(kspace);
+  centre.narrow(1, region.ky_begin, region.ky_size).narrow(2, region.kx_begin, region.kx_size)
+      .copy_(kspace.narrow(1, region.ky_begin, region.ky_size).narrow(2, region.kx_begin, region.kx_size));
+  const double scale = at::quantile(rss(ifft2c(centre)).flatten(), 0.99).item<double>();
+  if (!(scale > 0)) throw Error("k-space is all zeros in its calibration region");
+  return scale;
 }
 
 }  // namespace ambient::recon

@@ -12,8 +12,9 @@ Reconstruction ZeroFilled::run(const io::KSpace& kspace, Progress& progress) con
   std::vector<at::Tensor> slices;
   for (int64_t s = 0; s < kspace.slices(); ++s) {
     progress.throw_if_cancelled();
-    const at::Tensor measured = kspace.data[s] * kspace.mask[s].unsqueeze(0);
-    slices.push_back(rss(ifft2c(measured)));
+    const at::Tensor coil_images = ifft2c(kspace.data[s] * kspace.mask[s].unsqueeze(0));
+    slices.push_back(options_.combine_with_maps ? combine_with_maps(coil_images, coil_maps(kspace, s, options_))
+                                                : rss(coil_images));
     progress.update(s + 1);
   }
   progress.end();

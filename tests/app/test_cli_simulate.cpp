@@ -1,5 +1,6 @@
 // `ambient simulate`: the physics must be exactly undone by the known coil maps.
 #include "ambient/io/formats.hpp"
+#include "ambient/jobs/coil_maps_file.hpp"
 #include "ambient/recon/coil_combine.hpp"
 #include "ambient/recon/fft.hpp"
 #include "test_support.hpp"
@@ -17,7 +18,7 @@ TEST(CliSimulate, CoilCombinationGivesBackTheComplexInput) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   const io::KSpace k = io::read_kspace(dir / "k.h5");
   ASSERT_EQ(k.data.sizes(), (at::IntArrayRef{2, 6, 40, 48}));
-  const at::Tensor maps = io::read_image(dir / "maps.cfl").data;
+  const at::Tensor maps = jobs::read_coil_maps(dir / "maps.cfl");
   const at::Tensor combined = recon::combine_with_maps(recon::ifft2c(k.data), maps);
   const at::Tensor expected = input.data / input.data.abs().max();  // scaled to max 1
   EXPECT_LT(nrmse(combined, expected), 1e-5);
@@ -29,7 +30,7 @@ TEST(CliSimulate, MagnitudeInputGetsSmoothPhaseAndInfoDescribesIt) {
   ASSERT_EQ(ambient("simulate --phantom-size 64 --coils 4 --seed 5 -o " + (dir / "a.h5") +
                     " --write-maps " + (dir / "maps.cfl")).exit_code, 0);
   const io::KSpace k = io::read_kspace(dir / "a.h5");
-  const at::Tensor combined = recon::combine_with_maps(recon::ifft2c(k.data), io::read_image(dir / "maps.cfl").data);
+  const at::Tensor combined = recon::combine_with_maps(recon::ifft2c(k.data), jobs::read_coil_maps(dir / "maps.cfl"));
   EXPECT_LT(nrmse(combined.abs(), k.reference), 1e-5);  // input magnitude times a unit phase
   EXPECT_GT(at::angle(combined).abs().max().item<double>(), 0.5);
   const auto info = ambient("info " + (dir / "a.h5"));

@@ -4,8 +4,14 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "ambient/core/error.hpp"
+#include "ambient/io/output_file.hpp"
+#include "ambient/jobs/coil_maps_file.hpp"
+#include "ambient/recon/coil_combine.hpp"
+#include "ambient/recon/fft.hpp"
 
 namespace ambient::jobs {
 
@@ -18,16 +24,53 @@ at::Tensor centre_crop(const at::Tensor& image, int64_t ny, int64_t nx) {
   return image.narrow(-2, y / 2 - ny / 2, ny).narrow(-1, x / 2 - nx / 2, nx).contiguous();
 }
 
+bool is_pattern_name(const std::string& s) {
+  return s == "equispaced" || s == "random" || s == "gaussian" || s == "poisson";
+}
+
+at::Tensor reference_for(const ReconRequest& r, const io::KSpace& original) {
+  if (r.reference != "auto") {
+    io::ReadOptions read;
+    return at::abs(io::read_image(r.reference, read).data).to(at::kFloat);
+  }
+  if (original.reference.defined()) return original.reference;
+  if (!r.mask.pattern.empty())
+    return recon::rss(recon::ifft2c(original.data * original.mask.unsqueeze(1))).to(at::kFloat);
+  throw FileError(r.input, "has no reference image; give --reference FILE or undersample "
+                           "retrospectively (--mask) so the fully sampled image serves");
+}
+
+void write_metrics(const std::string& path, const ReconRequest& r, const recon::Metrics& m, bool overwrite) {
+  const nlohmann::json j = {{"input", r.input}, {"method", r.method}, {"reference", r.reference},
+                            {"nmse", m.nmse}, {"nrmse", m.nrmse}, {"psnr_db", m.psnr}, {"ssim", m.ssim}};
+  io::OutputFile file(path, overwrite);
+  std::ofstream(file.temp_path()) << j.dump(2) << "\n";
+  file.commit();
+}
+
 }  // namespace
 
-io::ImageVolume to_image_volume(const recon::Reconstruction& result, const io::KSpace& k,
-                                bool crop) {
+at::Tensor retrospective_mask(const RetrospectiveMask& m, int64_t ny, int64_t nx) {
+  if (is_pattern_name(m.pattern)) {
+    recon::MaskOptions o = m.options;
+    o.kind = recon::parse_mask_kind(m.pattern);
+    return recon::sampling_mask(ny, nx, o);
+  }
+  io::ReadOptions read;
+  const at::Tensor image = io::read_image(m.pattern, read).data;
+  const at::Tensor mask = at::abs(image).squeeze(0) > 0.5;
+  if (mask.dim() != 2 || mask.size(0) != ny || mask.size(1) != nx)
+    throw FileError(m.pattern, "mask is not " + std::to_string(ny) + " x " + std::to_string(nx) +
+                                   " like the k-space");
+  return mask;
+}
+
+io::ImageVolume to_image_volume(const recon::Reconstruction& result, const io::KSpace& k, bool crop) {
   io::ImageVolume im;
   const auto& g = k.geometry;
   // Header x is the readout (our kx, the image's x), header y the phase encode.
   im.data = crop ? centre_crop(result.image, g.recon_matrix[1], g.recon_matrix[0]) : result.image;
-  const bool known_fov = g.encoded_fov_mm[0] > 0 && g.encoded_matrix[0] > 0;
-  if (known_fov)
+  if (g.encoded_fov_mm[0] > 0 && g.encoded_matrix[0] > 0)
     im.voxel_mm = {g.encoded_fov_mm[0] / g.encoded_matrix[0], g.encoded_fov_mm[1] / g.encoded_matrix[1],
                    g.encoded_fov_mm[2] > 0 ? g.encoded_fov_mm[2] : 1.0f};
   im.header_xml = k.header_xml;
@@ -35,21 +78,38 @@ io::ImageVolume to_image_volume(const recon::Reconstruction& result, const io::K
   return im;
 }
 
-ReconSummary reconstruct(const ReconRequest& request, Progress& progress) {
-  if (request.outputs.empty()) throw Error("no output file given (-o FILE)");
-  const auto method = recon::make_reconstructor(request.method);
-  for (const auto& out : request.outputs) {
-    io::output_format(out, request.write.format);  // fail on a bad name before the work
-    if (!request.write.overwrite && std::filesystem::exists(out))
-      throw FileError(out, "already exists (use --force to overwrite)");
+ReconSummary reconstruct(const ReconRequest& r, Progress& progress) {
+  if (r.outputs.empty()) throw Error("no output file given (-o FILE)");
+  for (const auto& out : r.outputs) {
+    io::output_format(out, r.write.format);  // fail on a bad name before the work
+    io::check_writable(out, r.write.overwrite);
   }
+  if (!r.metrics_json.empty()) io::check_writable(r.metrics_json, r.write.overwrite);
   const auto start = std::chrono::steady_clock::now();
-  const io::KSpace k = io::read_kspace(request.input, request.read);
-  const recon::Reconstruction result = method->run(k, progress);
-  const io::ImageVolume image = to_image_volume(result, k, request.crop_to_recon_matrix);
-  for (const auto& out : request.outputs) io::write_image(out, image, request.write);
+
+  const io::KSpace original = io::read_kspace(r.input, r.read);
+  io::KSpace k = original;
+  if (!r.mask.pattern.empty()) {
+    k.mask = k.mask & retrospective_mask(r.mask, k.ny(), k.nx()).unsqueeze(0);
+    if (!k.mask.any().item<bool>()) throw Error("the mask and the measured k-space have no sample in common");
+  }
+  recon::ReconOptions options = r.options;
+  if (!r.maps.empty()) options.maps = read_coil_maps(r.maps);
+  const recon::Reconstruction result = recon::make_reconstructor(r.method, options)->run(k, progress);
+  if (!at::isfinite(at::abs(result.image)).all().item<bool>())
+    throw Error(r.method + " produced NaN or Inf pixels; nothing written");
+  const io::ImageVolume image = to_image_volume(result, k, r.crop_to_recon_matrix);
 
   ReconSummary s;
+  if (!r.reference.empty()) {
+    const at::Tensor reference = reference_for(r, original);
+    const at::Tensor compared = centre_crop(at::abs(image.data), reference.size(-2), reference.size(-1));
+    s.metrics = recon::compare_images(centre_crop(reference, compared.size(-2), compared.size(-1)), compared,
+                                      r.metric_options);
+  }
+  for (const auto& out : r.outputs) io::write_image(out, image, r.write);
+  if (s.metrics && !r.metrics_json.empty()) write_metrics(r.metrics_json, r, *s.metrics, r.write.overwrite);
+
   s.slices = image.slices();
   s.ny = image.ny();
   s.nx = image.nx();

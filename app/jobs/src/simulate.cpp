@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ambient/core/error.hpp"
+#include "ambient/jobs/coil_maps_file.hpp"
 #include "ambient/recon/fft.hpp"
 #include "ambient/recon/simulation.hpp"
 
@@ -64,7 +65,8 @@ SimulateSummary simulate(const SimulateRequest& r, Progress& progress) {
   const at::Tensor images = resample(volume.index_select(0, at::tensor(chosen)), r.matrix);
   const int64_t n = images.size(0), ny = images.size(1), nx = images.size(2);
 
-  at::Tensor maps = r.maps.empty() ? recon::birdcage_maps(r.coils, ny, nx) : io::read_image(r.maps).data;
+  at::Tensor maps = r.maps.empty() ? recon::birdcage_maps(r.coils, ny, nx) : read_coil_maps(r.maps);
+  if (maps.dim() != 3) throw FileError(r.maps, "simulation needs one set of coil maps [coil, y, x]");
   if (maps.size(1) != ny || maps.size(2) != nx)
     throw FileError(r.maps, "coil maps are " + std::to_string(maps.size(1)) + "x" +
                                 std::to_string(maps.size(2)) + ", the images " + std::to_string(ny) +
@@ -96,11 +98,7 @@ SimulateSummary simulate(const SimulateRequest& r, Progress& progress) {
   k.source_format = "simulated";
   io::validate(k, r.output);
 
-  if (!r.write_maps.empty()) {
-    io::ImageVolume m;
-    m.data = maps;
-    io::write_image(r.write_maps, m, r.write);
-  }
+  if (!r.write_maps.empty()) write_coil_maps(r.write_maps, maps, r.write);
   io::write_kspace(r.output, k, r.write);
   return {n, maps.size(0), ny, nx};
 }

@@ -10,6 +10,7 @@
 
 #include "ambient/core/progress.hpp"
 #include "ambient/io/kspace.hpp"
+#include "ambient/recon/espirit.hpp"
 
 namespace ambient::recon {
 
@@ -18,21 +19,39 @@ struct Reconstruction {
   at::Tensor uncertainty;  // [slice, y, x] float32 pixel-wise std; undefined if none
 };
 
+// Knobs shared by the methods; each method documents which it reads and its defaults.
+struct ReconOptions {
+  EspiritOptions espirit;    // coil maps, when a method needs them and `maps` is not given
+  at::Tensor maps;           // [slice, coil, y, x] or [coil, y, x] precomputed coil maps
+  bool combine_with_maps = false;  // zero-filled: sensitivity-weighted instead of RSS
+  double lambda = -1;        // regularisation weight (< 0: the method's default)
+  int iterations = -1;       // (< 0: the method's default)
+  uint64_t seed = 0;         // randomness inside a method (e.g. wavelet shifts)
+};
+
 class Reconstructor {
  public:
   virtual ~Reconstructor() = default;
-  // Reconstructs every slice of `kspace`; reports one step per slice and honours cancel.
+  // Reconstructs every slice of `kspace`; reports progress and honours cancel.
   virtual Reconstruction run(const io::KSpace& kspace, Progress& progress) const = 0;
 };
 
 struct MethodInfo {
   std::string name;
   std::string summary;
-  std::function<std::unique_ptr<Reconstructor>()> make;
+  std::function<std::unique_ptr<Reconstructor>(const ReconOptions&)> make;
 };
 
 const std::vector<MethodInfo>& methods();
 // Throws Error naming the known methods when `name` is not one of them.
-std::unique_ptr<Reconstructor> make_reconstructor(const std::string& name);
+std::unique_ptr<Reconstructor> make_reconstructor(const std::string& name, const ReconOptions& options = {});
+
+// Coil maps for slice `s`: the given maps, or ESPIRiT from the slice's calibration region.
+at::Tensor coil_maps(const io::KSpace& kspace, int64_t s, const ReconOptions& options);
+
+// The slice's normalisation constant: the 99th percentile of the magnitude of the
+// low-resolution image made from its fully sampled centre alone (RSS over coils). Priors
+// and regularisation weights see data divided by it, so one default serves any scan.
+double normalisation_scale(const at::Tensor& kspace, const at::Tensor& mask);
 
 }  // namespace ambient::recon

@@ -1,19 +1,39 @@
 #pragma once
-// `ambient recon`: read a scan, reconstruct it with a registered method, write the
-// image in every requested format.
+// `ambient recon`: read a scan, optionally undersample it retrospectively, reconstruct it
+// with a registered method, write the image in every requested format, and compare it
+// with a reference when one is given.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ambient/core/progress.hpp"
 #include "ambient/io/formats.hpp"
+#include "ambient/recon/masks.hpp"
+#include "ambient/recon/metrics.hpp"
 #include "ambient/recon/reconstructor.hpp"
 
 namespace ambient::jobs {
+
+// Retrospective undersampling: a generated pattern or a mask file, applied to every slice
+// on top of what the file measured.
+struct RetrospectiveMask {
+  std::string pattern;  // equispaced | random | gaussian | poisson, or a mask file; empty: none
+  recon::MaskOptions options;
+};
 
 struct ReconRequest {
   std::string input;
   std::vector<std::string> outputs;  // one image written per name, format by extension
   std::string method = "zf";
+  recon::ReconOptions options;
+  std::string maps;                  // coil maps file (.cfl as BART writes them, .npy); empty: ESPIRiT
+  RetrospectiveMask mask;
+  // Reference image file for metrics, or "auto": the input's own reference (fastMRI's
+  // reconstruction_rss, a simulated scan's ground truth), else, when undersampling
+  // retrospectively, the RSS image of the k-space before undersampling.
+  std::string reference;
+  std::string metrics_json;          // also write the metrics here
+  recon::MetricOptions metric_options;
   io::ReadOptions read;
   io::WriteOptions write;
   bool crop_to_recon_matrix = true;  // drop readout oversampling as the header asks
@@ -22,9 +42,13 @@ struct ReconRequest {
 struct ReconSummary {
   int64_t slices = 0, ny = 0, nx = 0;
   double acceleration = 0, seconds = 0;
+  std::optional<recon::Metrics> metrics;
 };
 
 ReconSummary reconstruct(const ReconRequest& request, Progress& progress);
+
+// The mask a RetrospectiveMask describes for a ny x nx grid ([ky, kx] bool).
+at::Tensor retrospective_mask(const RetrospectiveMask& mask, int64_t ny, int64_t nx);
 
 // The image volume a reconstruction becomes: centre-cropped to the header's recon matrix
 // (readout oversampling) with voxel sizes and the header carried over from the scan.

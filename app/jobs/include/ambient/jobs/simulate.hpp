@@ -23,7 +23,7 @@ struct SimulateRequest {
   int64_t matrix = 0;       // resample each slice (padded square) to matrix x matrix; 0: keep
   int64_t coils = 8;
   std::string maps;         // coil maps [coil, y, x] from a file instead of the birdcage model
-  std::string write_maps;   // also write the maps used (cfl/npy)
+  std::string write_maps;   // also write the maps used (cfl in BART's layout, or npy)
   double phase_radians = 3.14159265358979;  // peak of the smooth random phase (magnitude input)
   double noise = 0;         // std of the complex noise per k-space sample (images scaled to max 1)
   int64_t noise_samples = 256;  // noise-only samples per coil

@@ -1,0 +1,27 @@
+#include "ambient/recon/cg_sense.hpp"
+
+#include <ATen/ATen.h>
+
+#include "ambient/recon/conjugate_gradient.hpp"
+#include "ambient/recon/linear_operator.hpp"
+
+namespace ambient::recon {
+
+Reconstruction CgSense::run(const io::KSpace& kspace, Progress& progress) const {
+  CgOptions cg;
+  cg.lambda = options_.lambda >= 0 ? options_.lambda : 0.01;
+  cg.iterations = options_.iterations > 0 ? options_.iterations : 30;
+  progress.begin("cg-sense", kspace.slices());
+  std::vector<at::Tensor> slices;
+  for (int64_t s = 0; s < kspace.slices(); ++s) {
+    progress.throw_if_cancelled();
+    const SenseOperator a(coil_maps(kspace, s, options_), kspace.mask[s]);
+    const at::Tensor rhs = a.adjoint(kspace.data[s]);
+    slices.push_back(conjugate_gradient([&](const at::Tensor& x) { return a.normal(x); }, rhs, {}, cg).x);
+    progress.update(s + 1);
+  }
+  progress.end();
+  return {at::stack(slices), {}};
+}
+
+}  // namespace ambient::recon
