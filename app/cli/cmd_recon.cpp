@@ -43,6 +43,9 @@ void add_recon_command(CLI::App& app, const GlobalOptions& global) {
        return true;
      }, "zero-filled coil combination: rss or maps")
       ->check(CLI::IsMember({"rss", "maps"}));
+  c->add_flag("--prewhiten", request->prewhiten, "whiten the coil noise with the file's noise scans first");
+  c->add_option("--virtual-coils", request->virtual_coils,
+                "compress to this many virtual coils first (SVD of the calibration region, as bart cc -S)");
   c->add_option("--maps", request->maps, "coil maps file (.cfl as bart ecalib writes, .npy)");
   add_espirit_options(*c, request->options.espirit);
   c->add_option("--mask", request->mask.pattern,

@@ -90,5 +90,18 @@ TEST(CliRecon, MetricsCommandAndBadInput) {
   EXPECT_FALSE(std::filesystem::exists(dir / "x.png"));
 }
 
+TEST(CliRecon, PrewhiteningAndCoilCompression) {
+  TempDir dir;
+  ASSERT_EQ(ambient("simulate --phantom-size 64 --coils 8 --noise 0.01 -o " + (dir / "noisy.h5")).exit_code, 0);
+  ASSERT_EQ(ambient("simulate --phantom-size 64 --coils 8 -o " + (dir / "clean.h5")).exit_code, 0);
+  const auto ok = ambient("--json -q recon --method sense --prewhiten --virtual-coils 4 --mask equispaced --accel 2 "
+                          "--reference auto " + (dir / "noisy.h5") + " -o " + (dir / "x.npy"));
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+  EXPECT_GT(nlohmann::json::parse(ok.output)["metrics"]["psnr_db"].get<double>(), 25);
+  const auto no_noise = ambient("recon --prewhiten " + (dir / "clean.h5") + " -o " + (dir / "y.npy"));
+  EXPECT_EQ(no_noise.exit_code, 1);
+  EXPECT_NE(no_noise.output.find("no noise scans"), std::string::npos) << no_noise.output;
+}
+
 }  // namespace
 }  // namespace ambient::test

@@ -11,6 +11,7 @@
 #include "ambient/io/output_file.hpp"
 #include "ambient/jobs/coil_maps_file.hpp"
 #include "ambient/recon/coil_combine.hpp"
+#include "ambient/recon/coil_preprocessing.hpp"
 #include "ambient/recon/fft.hpp"
 
 namespace ambient::jobs {
@@ -87,7 +88,18 @@ ReconSummary reconstruct(const ReconRequest& r, Progress& progress) {
   if (!r.metrics_json.empty()) io::check_writable(r.metrics_json, r.write.overwrite);
   const auto start = std::chrono::steady_clock::now();
 
-  const io::KSpace original = io::read_kspace(r.input, r.read);
+  io::KSpace original = io::read_kspace(r.input, r.read);
+  if (r.prewhiten) {
+    if (!original.noise.defined()) throw FileError(r.input, "has no noise scans to prewhiten with");
+    const at::Tensor w = recon::whitening_matrix(original.noise);
+    original.data = recon::apply_coil_matrix(w, original.data);
+    original.noise = at::matmul(w, original.noise);
+  }
+  if (r.virtual_coils > 0) {
+    const at::Tensor cc = recon::compression_matrix(original.data, original.mask, r.virtual_coils);
+    original.data = recon::apply_coil_matrix(cc, original.data);
+    if (original.noise.defined()) original.noise = at::matmul(cc, original.noise);
+  }
   io::KSpace k = original;
   if (!r.mask.pattern.empty()) {
     k.mask = k.mask & retrospective_mask(r.mask, k.ny(), k.nx()).unsqueeze(0);

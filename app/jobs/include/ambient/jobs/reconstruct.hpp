@@ -28,6 +28,8 @@ struct ReconRequest {
   recon::ReconOptions options;
   std::string maps;                  // coil maps file (.cfl as BART writes them, .npy); empty: ESPIRiT
   RetrospectiveMask mask;
+  bool prewhiten = false;            // whiten coil noise with the file's noise scans
+  int64_t virtual_coils = 0;         // SVD coil compression to this many coils (0: none)
   // Reference image file for metrics, or "auto": the input's own reference (fastMRI's
   // reconstruction_rss, a simulated scan's ground truth), else, when undersampling
   // retrospectively, the RSS image of the k-space before undersampling.
