@@ -1,12 +1,18 @@
 #pragma once
 // Centred orthonormal 2D FFT over the last two axes of any batch: DC at index N/2,
 // image = fftshift(ifft2(ifftshift(k))) scaled by 1/sqrt(N). Differentiable (autograd runs
-// through it) and device-agnostic: it uses ATen's FFT on CPU and CUDA alike.
+// through it: the gradient of the unitary transform is its inverse). complex64 CPU tensors
+// use FFTW with plans cached per shape (about twice ATen's CPU FFT here, see
+// docs/benchmarks.md); CUDA and other dtypes use ATen's FFT.
 #include <ATen/core/Tensor.h>
 
 namespace ambient::recon {
 
 at::Tensor fft2c(const at::Tensor& image);
 at::Tensor ifft2c(const at::Tensor& kspace);
+
+// The same transforms through ATen only, for comparison and as the reference backend.
+at::Tensor fft2c_aten(const at::Tensor& image);
+at::Tensor ifft2c_aten(const at::Tensor& kspace);
 
 }  // namespace ambient::recon
