@@ -18,6 +18,8 @@ packages=(
   qt6-base-dev xvfb xauth
   # the Colin27 T1 volume used to simulate training sets
   mricron-data
+  # benchmarks (bench/run-benchmarks.sh)
+  bc time
 )
 
 missing=()
