@@ -3,6 +3,8 @@
 #include <ATen/ATen.h>
 
 #include <cmath>
+#include <complex>
+#include <vector>
 
 #include "ambient/core/error.hpp"
 #include "ambient/recon/fft.hpp"
@@ -23,6 +25,45 @@ at::Tensor calibration_block(const at::Tensor& kspace, const at::Tensor& mask, i
   shrink(r.ky_begin, r.ky_size, kspace.size(1) / 2);
   shrink(r.kx_begin, r.kx_size, kspace.size(2) / 2);
   return kspace.narrow(1, r.ky_begin, r.ky_size).narrow(2, r.kx_begin, r.kx_size);
+}
+
+// Leading eigenpairs of per-pixel Hermitian PSD matrices g [pixels, C, C] by power
+// iteration in raster order, each pixel started from its neighbour's eigenvector: maps vary
+// slowly, so a handful of products converge, and the phase stays continuous.
+void leading_eigenpairs(const at::Tensor& g, at::Tensor& vectors, at::Tensor& values) {
+  using cf = std::complex<float>;
+  const int64_t pixels = g.size(0), c = g.size(1);
+  vectors = at::zeros({pixels, c}, at::kComplexFloat);
+  values = at::zeros({pixels}, at::kFloat);
+  const cf* gp = reinterpret_cast<const cf*>(g.data_ptr());
+  cf* vp = reinterpret_cast<cf*>(vectors.data_ptr());
+  float* lp = values.data_ptr<float>();
+  std::vector<cf> v(c, cf(0)), w(c);
+  v[0] = 1;
+  for (int64_t p = 0; p < pixels; ++p) {
+    const cf* m = gp + p * c * c;
+    float value = 0;
+    for (int it = 0; it < 200; ++it) {
+      for (int64_t i = 0; i < c; ++i) {
+        cf sum = 0;
+        for (int64_t j = 0; j < c; ++j) sum += m[i * c + j] * v[j];
+        w[i] = sum;
+      }
+      float norm = 0, change = 0;
+      for (const cf& x : w) norm += std::norm(x);
+      norm = std::sqrt(norm);
+      if (norm < 1e-30f) break;  // nothing here (outside the data's support)
+      for (int64_t i = 0; i < c; ++i) {
+        const cf next = w[i] / norm;
+        change += std::norm(next - v[i]);
+        v[i] = next;
+      }
+      value = norm;  // ||G v|| -> lambda_max for the unit eigenvector
+      if (change < 1e-12f) break;
+    }
+    std::copy(v.begin(), v.end(), vp + p * c);
+    lp[p] = value;
+  }
 }
 
 }  // namespace
@@ -62,9 +103,9 @@ EspiritResult espirit(const at::Tensor& kspace_in, const at::Tensor& mask, const
   coeffs.narrow(2, ny / 2 - (k - 1), 2 * k - 1).narrow(3, nx / 2 - (k - 1), 2 * k - 1).copy_(corr);
   const at::Tensor g = (ifft2c(coeffs) * (std::sqrt(static_cast<double>(ny * nx)) / static_cast<double>(k * k)))
                            .permute({2, 3, 0, 1}).reshape({ny * nx, coils, coils});
-  const auto eig = at::linalg_eigh(g);
-  const at::Tensor values = std::get<0>(eig).select(1, coils - 1);           // largest
-  at::Tensor maps = std::get<1>(eig).select(2, coils - 1).transpose(0, 1);  // [C, ny*nx]
+  at::Tensor vectors, values;
+  leading_eigenpairs(g.contiguous(), vectors, values);
+  at::Tensor maps = vectors.transpose(0, 1);  // [C, ny*nx]
 
   if (o.rotate_phase) {
     // Fix the arbitrary per-pixel phase against the first principal component of the
