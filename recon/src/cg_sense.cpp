@@ -1,4 +1,4 @@
-#include "ambient/recon/cg_sense.hpp"
+#include "ambient/recon/classical.hpp"
 
 #include <ATen/ATen.h>
 
@@ -7,15 +7,15 @@
 
 namespace ambient::recon {
 
-Reconstruction CgSense::run(const io::KSpace& kspace, Progress& progress) const {
+Reconstruction cg_sense(const io::KSpace& kspace, const ReconOptions& options, Progress& progress) {
   CgOptions cg;
-  cg.lambda = options_.lambda >= 0 ? options_.lambda : 0.01;
-  cg.iterations = options_.iterations > 0 ? options_.iterations : 30;
+  cg.lambda = options.lambda >= 0 ? options.lambda : 0.01;
+  cg.iterations = options.iterations > 0 ? options.iterations : 30;
   progress.begin("cg-sense", kspace.slices());
   std::vector<at::Tensor> slices;
   for (int64_t s = 0; s < kspace.slices(); ++s) {
     progress.throw_if_cancelled();
-    const SenseOperator a(coil_maps(kspace, s, options_), kspace.mask[s]);
+    const SenseOperator a(coil_maps(kspace, s, options), kspace.mask[s]);
     const at::Tensor rhs = a.adjoint(kspace.data[s]);
     slices.push_back(conjugate_gradient([&](const at::Tensor& x) { return a.normal(x); }, rhs, {}, cg).x);
     progress.update(s + 1);

@@ -3,23 +3,45 @@
 #include <ATen/ATen.h>
 
 #include "ambient/core/error.hpp"
-#include "ambient/recon/cg_sense.hpp"
+#include "ambient/recon/classical.hpp"
 #include "ambient/recon/coil_combine.hpp"
 #include "ambient/recon/fft.hpp"
 #include "ambient/recon/mask_analysis.hpp"
-#include "ambient/recon/wavelet_cs.hpp"
-#include "ambient/recon/zero_filled.hpp"
 
 namespace ambient::recon {
+
+namespace {
+
+using MethodFunction = Reconstruction (*)(const io::KSpace&, const ReconOptions&, Progress&);
+
+// A stateless method: a function and the options it was made with.
+class FunctionReconstructor : public Reconstructor {
+ public:
+  FunctionReconstructor(MethodFunction method, ReconOptions options) : method_(method), options_(std::move(options)) {}
+  Reconstruction run(const io::KSpace& kspace, Progress& progress) const override {
+    return method_(kspace, options_, progress);
+  }
+
+ private:
+  MethodFunction method_;
+  ReconOptions options_;
+};
+
+template <MethodFunction method>
+std::unique_ptr<Reconstructor> make(const ReconOptions& options) {
+  return std::make_unique<FunctionReconstructor>(method, options);
+}
+
+}  // namespace
 
 const std::vector<MethodInfo>& methods() {
   static const std::vector<MethodInfo> table = {
       {"zf", "zero-filled inverse FFT; coils by root sum of squares (or --combine maps)",
-       [](const ReconOptions& o) { return std::make_unique<ZeroFilled>(o); }},
+       make<zero_filled>},
       {"sense", "CG-SENSE with Tikhonov regularisation and ESPIRiT maps (lambda 0.01, 30 iterations)",
-       [](const ReconOptions& o) { return std::make_unique<CgSense>(o); }},
+       make<cg_sense>},
       {"cs", "L1-wavelet compressed sensing, FISTA with BART's wavelets (lambda 0.005, 60 iterations)",
-       [](const ReconOptions& o) { return std::make_unique<WaveletCs>(o); }},
+       make<wavelet_cs>},
   };
   return table;
 }

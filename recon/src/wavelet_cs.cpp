@@ -1,4 +1,4 @@
-#include "ambient/recon/wavelet_cs.hpp"
+#include "ambient/recon/classical.hpp"
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
@@ -54,18 +54,18 @@ double max_eigenvalue(const SenseOperator& a, int64_t ny, int64_t nx) {
 
 }  // namespace
 
-Reconstruction WaveletCs::run(const io::KSpace& kspace, Progress& progress) const {
-  const double lambda = options_.lambda >= 0 ? options_.lambda : 0.005;
-  const int iterations = options_.iterations > 0 ? options_.iterations : 60;
+Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options, Progress& progress) {
+  const double lambda = options.lambda >= 0 ? options.lambda : 0.005;
+  const int iterations = options.iterations > 0 ? options.iterations : 60;
   const int64_t ny = kspace.ny(), nx = kspace.nx();
   progress.begin("l1-wavelet", kspace.slices() * iterations);
   std::vector<at::Tensor> slices;
   for (int64_t s = 0; s < kspace.slices(); ++s) {
     const double scale = normalisation_scale(kspace.data[s], kspace.mask[s]);
     const at::Tensor y = kspace.data[s] * kspace.mask[s].unsqueeze(0) / scale;
-    const SenseOperator a(coil_maps(kspace, s, options_), kspace.mask[s]);
+    const SenseOperator a(coil_maps(kspace, s, options), kspace.mask[s]);
     const auto step = static_cast<float>(0.95 / max_eigenvalue(a, ny, nx));
-    const WaveletThreshold prox(ny, nx, static_cast<float>(lambda), static_cast<int>(options_.seed + s));
+    const WaveletThreshold prox(ny, nx, static_cast<float>(lambda), static_cast<int>(options.seed + s));
     const at::Tensor aty = a.adjoint(y);
     at::Tensor x = aty, z = aty;
     double t = 1;

@@ -1,4 +1,4 @@
-#include "ambient/recon/zero_filled.hpp"
+#include "ambient/recon/classical.hpp"
 
 #include <ATen/ATen.h>
 
@@ -7,13 +7,13 @@
 
 namespace ambient::recon {
 
-Reconstruction ZeroFilled::run(const io::KSpace& kspace, Progress& progress) const {
+Reconstruction zero_filled(const io::KSpace& kspace, const ReconOptions& options, Progress& progress) {
   progress.begin("zero-filled", kspace.slices());
   std::vector<at::Tensor> slices;
   for (int64_t s = 0; s < kspace.slices(); ++s) {
     progress.throw_if_cancelled();
     const at::Tensor coil_images = ifft2c(kspace.data[s] * kspace.mask[s].unsqueeze(0));
-    slices.push_back(options_.combine_with_maps ? combine_with_maps(coil_images, coil_maps(kspace, s, options_))
+    slices.push_back(options.combine_with_maps ? combine_with_maps(coil_images, coil_maps(kspace, s, options))
                                                 : rss(coil_images));
     progress.update(s + 1);
   }

@@ -1,0 +1,26 @@
+#pragma once
+// The classical reconstructions, registered as zf, sense and cs (reconstructor.hpp).
+// Each reconstructs every slice of `kspace`, reports progress and honours cancel.
+#include "ambient/recon/reconstructor.hpp"
+
+namespace ambient::recon {
+
+// Inverse centred FFT of the measured samples (unmeasured ones are zero); coils combined
+// by root sum of squares (the image ISMRMRD's own tools compute) or, with
+// options.combine_with_maps, by the coil maps (complex output).
+Reconstruction zero_filled(const io::KSpace& kspace, const ReconOptions& options, Progress& progress);
+
+// CG-SENSE with Tikhonov regularisation: argmin ||A x - y||^2 + lambda ||x||^2 with
+// A = M F S (ESPIRiT maps unless given), conjugate gradient on the normal equations.
+// Defaults: lambda 0.01, 30 iterations (as `bart pics -l2 -r 0.01`); with maps normalised
+// so sum |S|^2 <= 1, lambda means the same on any scan.
+Reconstruction cg_sense(const io::KSpace& kspace, const ReconOptions& options, Progress& progress);
+
+// L1-wavelet compressed sensing: argmin ||A x - y||^2 / 2 + lambda ||W x||_1 with
+// A = M F S (ESPIRiT maps unless given) and W BART's Daubechies-2 wavelets with random
+// shifts (libbart's own soft-thresholding), FISTA with step 0.95 / ||A||^2. The data are
+// divided by the slice's normalisation constant first, so the default lambda (0.005) and
+// 60 iterations serve any scan; the image is scaled back after.
+Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options, Progress& progress);
+
+}  // namespace ambient::recon
