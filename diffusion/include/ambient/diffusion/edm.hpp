@@ -1,0 +1,45 @@
+#pragma once
+// EDM preconditioning (Karras et al. 2022): the denoiser D(x, sigma) = c_skip x +
+// c_out F(c_in x, c_noise) around the U-Net F, with sigma_data = 0.5; the training noise
+// distribution (log-normal) and loss weight lambda(sigma). Conditioning channels (the
+// ambient models' mask and all-ones channels) are appended to F's input unscaled.
+#include <torch/nn/module.h>
+#include <torch/nn/pimpl.h>
+#include <torch/types.h>
+
+#include "ambient/diffusion/unet.hpp"
+
+namespace ambient::diffusion {
+
+struct EdmConfig {
+  double sigma_data = 0.5;
+  double p_mean = -1.2;  // training sigma ~ exp(N(p_mean, p_std^2))
+  double p_std = 1.2;
+};
+
+void to_json(nlohmann::json& j, const EdmConfig& c);
+void from_json(const nlohmann::json& j, EdmConfig& c);
+
+class EdmDenoiserImpl : public torch::nn::Module {
+ public:
+  // `unet.in_channels` counts the 2 image channels plus the conditioning channels.
+  EdmDenoiserImpl(const UNetConfig& unet, const EdmConfig& edm);
+  // x [batch, 2, H, W] noisy images, sigma [batch], condition [batch, k, H, W] (k =
+  // unet.in_channels - 2; undefined when k is 0). Returns the denoised [batch, 2, H, W].
+  torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& sigma,
+                        const torch::Tensor& condition = {});
+  const EdmConfig& edm() const { return edm_; }
+  UNet& network() { return unet_; }
+
+ private:
+  EdmConfig edm_;
+  UNet unet_{nullptr};
+};
+TORCH_MODULE(EdmDenoiser);
+
+// Training noise levels [batch], log-normal as EDM prescribes.
+torch::Tensor sample_training_sigma(int64_t batch, const EdmConfig& edm, at::Generator generator);
+// EDM's loss weight (sigma^2 + sigma_data^2) / (sigma sigma_data)^2, per sigma.
+torch::Tensor loss_weight(const torch::Tensor& sigma, const EdmConfig& edm);
+
+}  // namespace ambient::diffusion

@@ -1,0 +1,49 @@
+#include "ambient/diffusion/edm.hpp"
+
+#include <torch/torch.h>
+
+#include "ambient/core/error.hpp"
+
+namespace ambient::diffusion {
+
+void to_json(nlohmann::json& j, const EdmConfig& c) {
+  j = {{"sigma_data", c.sigma_data}, {"p_mean", c.p_mean}, {"p_std", c.p_std}};
+}
+
+void from_json(const nlohmann::json& j, EdmConfig& c) {
+  j.at("sigma_data").get_to(c.sigma_data);
+  j.at("p_mean").get_to(c.p_mean);
+  j.at("p_std").get_to(c.p_std);
+}
+
+EdmDenoiserImpl::EdmDenoiserImpl(const UNetConfig& unet, const EdmConfig& edm) : edm_(edm) {
+  if (unet.in_channels < 2 || unet.out_channels != 2)
+    throw Error("an EDM denoiser maps 2 image channels (+ conditioning) to 2 channels");
+  unet_ = register_module("unet", UNet(unet));
+}
+
+torch::Tensor EdmDenoiserImpl::forward(const torch::Tensor& x, const torch::Tensor& sigma, const torch::Tensor& condition) {
+  const double sd = edm_.sigma_data;
+  const torch::Tensor s = sigma.reshape({-1, 1, 1, 1});
+  const torch::Tensor c_skip = sd * sd / (s * s + sd * sd);
+  const torch::Tensor c_out = s * sd / torch::sqrt(s * s + sd * sd);
+  const torch::Tensor c_in = 1 / torch::sqrt(s * s + sd * sd);
+  const torch::Tensor c_noise = torch::log(sigma.reshape({-1})) / 4;
+  torch::Tensor input = c_in * x;
+  if (condition.defined()) input = torch::cat({input, condition}, 1);
+  if (input.size(1) != unet_->config().in_channels)
+    throw Error("the denoiser expects " + std::to_string(unet_->config().in_channels - 2) +
+                " conditioning channel(s), got " + std::to_string(input.size(1) - 2));
+  return c_skip * x + c_out * unet_->forward(input, c_noise);
+}
+
+torch::Tensor sample_training_sigma(int64_t batch, const EdmConfig& edm, at::Generator generator) {
+  return torch::exp(at::normal(edm.p_mean, edm.p_std, {batch}, generator));
+}
+
+torch::Tensor loss_weight(const torch::Tensor& sigma, const EdmConfig& edm) {
+  const double sd2 = edm.sigma_data * edm.sigma_data;
+  return (sigma * sigma + sd2) / (sigma * sigma * sd2);
+}
+
+}  // namespace ambient::diffusion

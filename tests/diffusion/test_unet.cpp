@@ -1,0 +1,49 @@
+// The U-Net and EDM wrapper: shapes, presets, identity at initialisation, bad sizes.
+#include <torch/torch.h>
+
+#include "ambient/core/error.hpp"
+#include "ambient/diffusion/edm.hpp"
+#include "test_support.hpp"
+
+namespace ambient::test {
+namespace {
+
+int64_t parameters(torch::nn::Module& m) {
+  int64_t n = 0;
+  for (const auto& p : m.parameters()) n += p.numel();
+  return n;
+}
+
+TEST(UNet, ShapesPresetsAndJson) {
+  diffusion::UNetConfig c;
+  c.base_channels = 16;
+  c.channel_mult = {1, 2};
+  c.attention_levels = {1};
+  diffusion::UNet net(c);
+  EXPECT_EQ(net->forward(torch::randn({3, 2, 16, 24}), torch::zeros({3})).sizes(), (at::IntArrayRef{3, 2, 16, 24}));
+  EXPECT_THROW(net->forward(torch::randn({1, 2, 15, 16}), torch::zeros({1})), Error);
+  diffusion::UNet cpu(diffusion::UNetConfig::cpu_preset());
+  diffusion::UNet gpu(diffusion::UNetConfig::gpu_preset());
+  EXPECT_GT(parameters(*cpu), 1'000'000);
+  EXPECT_LT(parameters(*cpu), 5'000'000);
+  EXPECT_GT(parameters(*gpu), 20'000'000);
+  const nlohmann::json j = diffusion::UNetConfig::gpu_preset();
+  EXPECT_EQ(j.get<diffusion::UNetConfig>().attention_levels, (std::vector<int64_t>{2, 3}));
+}
+
+TEST(EdmDenoiser, StartsAsTheSkipConnectionAndTakesConditioning) {
+  diffusion::UNetConfig c;
+  c.in_channels = 4;  // image + mask + ones, as ambient models
+  c.base_channels = 16;
+  c.channel_mult = {1, 2};
+  diffusion::EdmDenoiser d(c, diffusion::EdmConfig{});
+  const torch::Tensor x = torch::randn({2, 2, 8, 8});
+  const torch::Tensor sigma = torch::tensor({0.1, 2.0});
+  // F's output layer starts at zero, so D(x, sigma) = c_skip x.
+  const torch::Tensor expected = x * (0.25 / (sigma * sigma + 0.25)).reshape({-1, 1, 1, 1});
+  EXPECT_TRUE(torch::allclose(d->forward(x, sigma, torch::ones({2, 2, 8, 8})), expected, 1e-6, 1e-6));
+  EXPECT_THROW(d->forward(x, sigma), Error);  // the conditioning channels are missing
+}
+
+}  // namespace
+}  // namespace ambient::test
