@@ -2,6 +2,10 @@
 
 #include <torch/torch.h>
 
+#include "ambient/recon/linear_operator.hpp"
+#include "ambient/recon/mask_analysis.hpp"
+#include "ambient/recon/masks.hpp"
+
 namespace ambient::diffusion {
 
 torch::Tensor CleanObjective::loss(EdmDenoiser& denoiser, const TrainingBatch& batch, at::Generator generator) const {
@@ -11,6 +15,56 @@ torch::Tensor CleanObjective::loss(EdmDenoiser& denoiser, const TrainingBatch& b
   const torch::Tensor denoised = denoiser->forward(x0 + sigma.reshape({-1, 1, 1, 1}) * noise, sigma);
   const torch::Tensor per_image = (denoised - x0).pow(2).mean({1, 2, 3});
   return (loss_weight(sigma, denoiser->edm()) * per_image).mean();
+}
+
+namespace {
+
+torch::Tensor to_complex(const torch::Tensor& two_channel) {  // [b, 2, H, W] -> [b, H, W]
+  return torch::view_as_complex(two_channel.permute({0, 2, 3, 1}).contiguous());
+}
+
+torch::Tensor to_channels(const torch::Tensor& complex) {  // [b, H, W] -> [b, 2, H, W]
+  return torch::view_as_real(complex).permute({0, 3, 1, 2});
+}
+
+torch::Tensor maps_or_ones(const torch::Tensor& maps, const torch::Tensor& x) {
+  return maps.defined() ? maps : torch::ones({x.size(0), 1, x.size(2), x.size(3)}, torch::kComplexFloat);
+}
+
+// A^H A x for a batch of images through their own masks and maps.
+torch::Tensor normal(const torch::Tensor& x, const torch::Tensor& masks, const torch::Tensor& maps) {
+  const recon::SenseOperator a(maps_or_ones(maps, x), masks);
+  return to_channels(a.normal(to_complex(x)));
+}
+
+}  // namespace
+
+std::pair<torch::Tensor, torch::Tensor> ambient_input(const torch::Tensor& x, const torch::Tensor& masks,
+                                                      const torch::Tensor& maps) {
+  const torch::Tensor m = masks.to(torch::kFloat).unsqueeze(1);
+  return {normal(x, masks, maps), torch::cat({m, torch::ones_like(m)}, 1)};
+}
+
+torch::Tensor AmbientObjective::loss(EdmDenoiser& denoiser, const TrainingBatch& batch, at::Generator generator) const {
+  const torch::Tensor& x_a = batch.images;
+  const int64_t b = x_a.size(0);
+  // A further subsampled mask per slice, drawn fresh every time the slice is seen.
+  std::vector<torch::Tensor> further;
+  for (int64_t i = 0; i < b; ++i) {
+    const torch::Tensor a = batch.masks[i];
+    const auto seed = static_cast<uint64_t>(at::randint(0, 1LL << 62, {1}, generator).item<int64_t>());
+    const at::Tensor protect = calibration_ > 0 ? recon::calibration_block(a.size(0), a.size(1), calibration_,
+                                                                             recon::is_line_mask(a))
+                                                : at::Tensor();
+    further.push_back(recon::further_subsample(a, recon::acceleration_of(a) + extra_, seed, protect));
+  }
+  const torch::Tensor a_tilde = torch::stack(further);
+  const torch::Tensor sigma = sample_training_sigma(b, denoiser->edm(), generator);
+  const torch::Tensor noisy = x_a + sigma.reshape({-1, 1, 1, 1}) * at::normal(0.0, 1.0, x_a.sizes(), generator);
+  const auto [input, condition] = ambient_input(noisy, a_tilde, batch.maps);
+  const torch::Tensor h = denoiser->forward(input, sigma, condition);
+  const torch::Tensor residual = normal(h, batch.masks, batch.maps) - x_a;
+  return (loss_weight(sigma, denoiser->edm()) * residual.pow(2).mean({1, 2, 3})).mean();
 }
 
 }  // namespace ambient::diffusion

@@ -28,7 +28,7 @@ int64_t target_count(int64_t total, double acceleration) {
   return std::max<int64_t>(1, std::llround(static_cast<double>(total) / acceleration));
 }
 
-std::vector<bool> acs_lines(int64_t ny, int64_t acs) {
+std::vector<bool> acs_lines(int64_t ny, int64_t acs) {  // the rows calibration_block(.., true) fills
   std::vector<bool> lines(ny, false);
   for (int64_t y = ny / 2 - acs / 2; y < ny / 2 - acs / 2 + acs; ++y) lines[y] = true;
   return lines;
@@ -106,9 +106,7 @@ at::Tensor poisson_mask(int64_t ny, int64_t nx, const MaskOptions& o, Rng& rng) 
       if (ey * ey + ex * ex <= 1.0) order.push_back(y * nx + x);
     }
   shuffle(order, rng);
-  at::Tensor calib = at::zeros({ny, nx}, at::kBool);
-  const int64_t c = o.calibration;
-  if (c > 0) calib.narrow(0, ny / 2 - c / 2, c).narrow(1, nx / 2 - c / 2, c).fill_(true);
+  const at::Tensor calib = calibration_block(ny, nx, o.calibration, false);
   const int64_t wanted = target_count(ny * nx, o.acceleration);
 
   // Bisect the radius scale: larger radii keep fewer points.
@@ -172,16 +170,28 @@ double acceleration_of(const at::Tensor& mask) {
   return static_cast<double>(mask.numel()) / measured;
 }
 
-at::Tensor further_subsample(const at::Tensor& mask, double target, uint64_t seed) {
+at::Tensor calibration_block(int64_t ny, int64_t nx, int64_t size, bool lines) {
+  at::Tensor block = at::zeros({ny, nx}, at::kBool);
+  if (size <= 0) return block;
+  const int64_t sy = std::min(size, ny), sx = lines ? nx : std::min(size, nx);
+  block.narrow(0, ny / 2 - sy / 2, sy).narrow(1, nx / 2 - sx / 2, sx).fill_(true);
+  return block;
+}
+
+at::Tensor further_subsample(const at::Tensor& mask, double target, uint64_t seed, const at::Tensor& protect_in) {
   const at::Tensor a = mask.to(at::kBool).contiguous();
   const double current = acceleration_of(a);
   if (!(target > current))
     throw Error("further subsampling needs a target acceleration above the mask's own (" +
                 std::to_string(current) + ")");
-  const auto region = calibration_region(a);
   at::Tensor protect = at::zeros_like(a);
-  if (!region.empty())
-    protect.narrow(0, region.ky_begin, region.ky_size).narrow(1, region.kx_begin, region.kx_size).fill_(true);
+  if (protect_in.defined()) {
+    protect = protect_in.to(at::kBool);
+  } else {
+    const auto region = calibration_region(a);
+    if (!region.empty())
+      protect.narrow(0, region.ky_begin, region.ky_size).narrow(1, region.kx_begin, region.kx_size).fill_(true);
+  }
 
   const bool lines = is_line_mask(a);
   const int64_t ny = a.size(0), nx = a.size(1);

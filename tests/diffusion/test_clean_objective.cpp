@@ -4,28 +4,11 @@
 #include <torch/torch.h>
 
 #include "ambient/diffusion/objectives.hpp"
+#include "gaussian_images.hpp"
 #include "test_support.hpp"
 
 namespace ambient::test {
 namespace {
-
-// Smooth stationary Gaussian images [n, 2, 8, 8]: white noise blurred by a fixed kernel,
-// so S = K K^T is known exactly. Scaled to a standard deviation near EDM's sigma_data.
-struct GaussianImages {
-  torch::Tensor k;  // [128, 128]
-  explicit GaussianImages(at::Generator g) {
-    const torch::Tensor w = at::normal(0.0, 1.0, {128, 128}, g);
-    const torch::Tensor idx = torch::arange(64);
-    const torch::Tensor y = torch::div(idx, 8, "floor"), x = torch::remainder(idx, 8);
-    const torch::Tensor d2 = (y.unsqueeze(1) - y.unsqueeze(0)).pow(2) + (x.unsqueeze(1) - x.unsqueeze(0)).pow(2);
-    const torch::Tensor blur = torch::exp(-d2 / 4.0);
-    k = torch::block_diag({blur, blur}) * 0.12 + 0.02 * w;  // channels independent, a little noise in K
-  }
-  torch::Tensor covariance() const { return torch::matmul(k, k.t()); }
-  torch::Tensor sample(int64_t n, at::Generator g) const {
-    return torch::matmul(at::normal(0.0, 1.0, {n, 128}, g), k.t()).reshape({n, 2, 8, 8});
-  }
-};
 
 TEST(CleanObjective, ApproachesTheClosedFormDenoiserOnGaussianData) {
   torch::manual_seed(0);

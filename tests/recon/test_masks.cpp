@@ -96,6 +96,21 @@ TEST(FurtherSubsample, NestedKeepsCalibrationAndReachesTheTarget) {
   }
 }
 
+TEST(FurtherSubsample, ProtectsTheNominalAcsNotWhatTouchesIt) {
+  // ACS rows 3-4 and a random line at row 5 next to them: the detected block is 3 lines,
+  // the nominal ACS 2, so row 5 may still be dropped.
+  at::Tensor a = recon::calibration_block(8, 8, 2, true);
+  a[5].fill_(true), a[0].fill_(true);
+  const at::Tensor protect = recon::calibration_block(8, 8, 2, true);
+  bool dropped_five = false;
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    const at::Tensor b = recon::further_subsample(a, 64.0 / 24.0, seed, protect);
+    EXPECT_TRUE(b.narrow(0, 3, 2).all().item<bool>());
+    dropped_five |= !b[5].any().item<bool>();
+  }
+  EXPECT_TRUE(dropped_five);
+}
+
 TEST(FurtherSubsample, RefusesImpossibleTargets) {
   const at::Tensor a = recon::sampling_mask(64, 32, options(recon::MaskKind::random, 4, 8));
   EXPECT_THROW(recon::further_subsample(a, 3, 0), Error);   // not beyond A

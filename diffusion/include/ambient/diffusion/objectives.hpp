@@ -10,11 +10,13 @@
 namespace ambient::diffusion {
 
 // One batch: images [batch, 2, H, W] (the clean objective's targets; the ambient objective's
-// image-domain estimates x_A), and, where the objective uses them, the sampling masks
-// [batch, H, W] and the data noise levels [batch].
+// image-domain estimates x_A = A^H y), and, where the objective uses them, the sampling
+// masks [batch, H, W] (bool, centred k-space), coil maps [batch, coil, H, W] (undefined:
+// one coil of ones) and the data noise levels [batch].
 struct TrainingBatch {
   torch::Tensor images;
   torch::Tensor masks;
+  torch::Tensor maps;
   torch::Tensor data_sigma;
 };
 
@@ -34,5 +36,32 @@ class CleanObjective : public Objective {
   int64_t condition_channels() const override { return 0; }
   torch::Tensor loss(EdmDenoiser& denoiser, const TrainingBatch& batch, at::Generator generator) const override;
 };
+
+// The ambient objective for Fourier-subsampled data (Daras et al. 2023, Aali et al. 2024).
+// For each slice with measurement operator A = M F S, a further subsampled Ã (random non-ACS
+// lines or points of A dropped until Ã's acceleration is A's plus `extra_acceleration`),
+// x_sigma = x_A + sigma n, network input [Re, Im of Ã^H Ã x_sigma, Ã, 1], and the loss
+// lambda(sigma) ||A^H A h - x_A||^2 only where A measured. Its minimiser is the clean
+// E[x0 | Ã x_sigma, Ã], learned without a clean image.
+class AmbientObjective : public Objective {
+ public:
+  // `calibration` is the acquisitions' ACS size (lines, or the square's side for 2D
+  // patterns), never dropped from Ã; 0: each mask's largest fully sampled centre block.
+  explicit AmbientObjective(double extra_acceleration = 1.0, int64_t calibration = 0)
+      : extra_(extra_acceleration), calibration_(calibration) {}
+  std::string name() const override { return "ambient"; }
+  int64_t condition_channels() const override { return 2; }
+  torch::Tensor loss(EdmDenoiser& denoiser, const TrainingBatch& batch, at::Generator generator) const override;
+  double extra_acceleration() const { return extra_; }
+
+ private:
+  double extra_;
+  int64_t calibration_;
+};
+
+// The ambient network's view of an image x [batch, 2, H, W] through masks [batch, H, W]:
+// returns (Ã^H Ã x as [batch, 2, H, W], conditioning [batch, 2, H, W] = [mask, ones]).
+std::pair<torch::Tensor, torch::Tensor> ambient_input(const torch::Tensor& x, const torch::Tensor& masks,
+                                                      const torch::Tensor& maps);
 
 }  // namespace ambient::diffusion

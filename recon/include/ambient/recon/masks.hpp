@@ -38,10 +38,16 @@ at::Tensor sampling_mask(int64_t ny, int64_t nx, const MaskOptions& options);
 double acceleration_of(const at::Tensor& mask);
 
 // The further subsampling of ambient training: a mask Ã inside `mask` (A) that drops
-// random measured lines (line masks) or points (2D masks) outside A's calibration region
-// until Ã measures at most 1/`target_acceleration` of the grid. The calibration region
-// is never dropped. Throws Error when the target is not above A's own acceleration or
-// cannot be reached without touching the calibration region.
-at::Tensor further_subsample(const at::Tensor& mask, double target_acceleration, uint64_t seed);
+// random measured lines (line masks) or points (2D masks) outside the protected region
+// until Ã measures at most 1/`target_acceleration` of the grid. `protect` [ky, kx] is the
+// region never dropped (the acquisition's ACS block); undefined: A's largest fully sampled
+// centre block, which also swallows random lines that happen to touch the ACS. Throws
+// Error when the target is not above A's own acceleration or cannot be reached.
+at::Tensor further_subsample(const at::Tensor& mask, double target_acceleration, uint64_t seed,
+                             const at::Tensor& protect = {});
+
+// The centred ACS block of a ny x nx grid: `size` full lines (line patterns) or a
+// size x size square (2D patterns), as sampling_mask places it.
+at::Tensor calibration_block(int64_t ny, int64_t nx, int64_t size, bool lines);
 
 }  // namespace ambient::recon
