@@ -17,6 +17,17 @@ torch::Tensor CleanObjective::loss(EdmDenoiser& denoiser, const TrainingBatch& b
   return (loss_weight(sigma, denoiser->edm()) * per_image).mean();
 }
 
+torch::Tensor TweedieObjective::loss(EdmDenoiser& denoiser, const TrainingBatch& batch, at::Generator generator) const {
+  const torch::Tensor& x_n = batch.images;
+  const torch::Tensor sigma_n = batch.data_sigma.reshape({-1}).to(x_n.dtype());
+  const torch::Tensor extra = sample_training_sigma(x_n.size(0), denoiser->edm(), generator);
+  const torch::Tensor sigma = torch::sqrt(sigma_n * sigma_n + extra * extra);
+  const torch::Tensor x_sigma = x_n + extra.reshape({-1, 1, 1, 1}) * at::normal(0.0, 1.0, x_n.sizes(), generator);
+  const torch::Tensor ratio = (sigma_n * sigma_n / (sigma * sigma)).reshape({-1, 1, 1, 1});
+  const torch::Tensor predicted_data = ratio * x_sigma + (1 - ratio) * denoiser->forward(x_sigma, sigma);
+  return (loss_weight(sigma, denoiser->edm()) * (predicted_data - x_n).pow(2).mean({1, 2, 3})).mean();
+}
+
 namespace {
 
 torch::Tensor to_complex(const torch::Tensor& two_channel) {  // [b, 2, H, W] -> [b, H, W]

@@ -59,6 +59,21 @@ class AmbientObjective : public Objective {
   int64_t calibration_;
 };
 
+// The Tweedie-consistent objective for noisy data (Daras, Dimakis, Daskalakis 2024): data
+// x_n = x0 + sigma_n n with known sigma_n (batch.data_sigma). For sigma > sigma_n,
+// x_sigma = x_n + sqrt(sigma^2 - sigma_n^2) n' and the loss
+// lambda(sigma) ||(sigma_n^2/sigma^2) x_sigma + (1 - sigma_n^2/sigma^2) h(x_sigma, sigma) - x_n||^2,
+// Tweedie's formula applied twice, whose minimiser is the clean E[x0 | x_sigma].
+// Noise levels are drawn as sigma = sqrt(sigma_n^2 + s^2) with s from EDM's distribution, so
+// every sample lies above its data noise. The consistency loss for sigma <= sigma_n is
+// not implemented yet (it needs the sampler); such a model is trained for sigma > sigma_n.
+class TweedieObjective : public Objective {
+ public:
+  std::string name() const override { return "tweedie"; }
+  int64_t condition_channels() const override { return 0; }
+  torch::Tensor loss(EdmDenoiser& denoiser, const TrainingBatch& batch, at::Generator generator) const override;
+};
+
 // The ambient network's view of an image x [batch, 2, H, W] through masks [batch, H, W]:
 // returns (Ã^H Ã x as [batch, 2, H, W], conditioning [batch, 2, H, W] = [mask, ones]).
 std::pair<torch::Tensor, torch::Tensor> ambient_input(const torch::Tensor& x, const torch::Tensor& masks,

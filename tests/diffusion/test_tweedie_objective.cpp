@@ -1,0 +1,57 @@
+// The Tweedie objective learns the clean E[x0 | x_sigma] from noisy data x0 + sigma_n n:
+// for Gaussian x0 ~ N(0, S), E[x0 | x_sigma] = S (S + sigma^2 I)^-1 x_sigma, while a clean
+// objective fed the noisy data would learn E[x_n | x_sigma] = (S + sigma_n^2 I)(S + sigma^2 I)^-1 x_sigma.
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "ambient/diffusion/objectives.hpp"
+#include "gaussian_images.hpp"
+#include "test_support.hpp"
+
+namespace ambient::test {
+namespace {
+
+TEST(TweedieObjective, LearnsTheCleanPosteriorMeanFromNoisyData) {
+  torch::manual_seed(0);
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(2);
+  const GaussianImages data(g);
+  const double sigma_n = 0.3;
+  diffusion::UNetConfig c;
+  c.base_channels = 16;
+  c.channel_mult = {1, 2};
+  diffusion::EdmDenoiser d(c, diffusion::EdmConfig{});
+  torch::optim::Adam adam(d->parameters(), torch::optim::AdamOptions(3e-3));
+  const diffusion::TweedieObjective objective;
+  for (int step = 0; step < 300; ++step) {
+    const torch::Tensor x0 = data.sample(64, g);
+    const torch::Tensor x_n = x0 + sigma_n * at::normal(0.0, 1.0, x0.sizes(), g);  // all it sees
+    adam.zero_grad();
+    objective.loss(d, {x_n, {}, {}, torch::full({64}, sigma_n)}, g).backward();
+    adam.step();
+  }
+  d->eval();
+  torch::NoGradGuard no_grad;
+  const torch::Tensor s = data.covariance();
+  const torch::Tensor eye = torch::eye(128);
+  for (double sigma : {0.4, 0.5}) {  // where the training noise levels concentrate
+    const torch::Tensor x0 = data.sample(512, g);
+    const torch::Tensor noisy = x0 + sigma * at::normal(0.0, 1.0, x0.sizes(), g);
+    const torch::Tensor flat = noisy.reshape({512, 128});
+    const torch::Tensor inverse = torch::inverse(s + sigma * sigma * eye);
+    const torch::Tensor clean = torch::matmul(flat, torch::matmul(s, inverse).t()).reshape(x0.sizes());
+    const torch::Tensor naive = torch::matmul(flat, torch::matmul(s + sigma_n * sigma_n * eye, inverse).t()).reshape(x0.sizes());
+    const double mse_clean = (clean - x0).pow(2).mean().item<double>();
+    const double mse_naive = (naive - x0).pow(2).mean().item<double>();
+    const double mse_model = (d->forward(noisy, torch::full({512}, sigma)) - x0).pow(2).mean().item<double>();
+    // Nearer the clean posterior mean than the noisy-data one is to it.
+    if (std::getenv("AMBIENT_TEST_DEBUG")) std::printf("sigma %.1f: model %.5f clean %.5f naive %.5f\n", sigma, mse_model, mse_clean, mse_naive);
+    EXPECT_LT(mse_model - mse_clean, 0.5 * (mse_naive - mse_clean))
+        << "sigma " << sigma << ": model " << mse_model << ", clean " << mse_clean << ", naive " << mse_naive;
+  }
+}
+
+}  // namespace
+}  // namespace ambient::test
