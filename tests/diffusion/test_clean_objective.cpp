@@ -4,7 +4,7 @@
 #include <torch/torch.h>
 
 #include "ambient/diffusion/objectives.hpp"
-#include "gaussian_images.hpp"
+#include "diffusion_test_support.hpp"
 #include "test_support.hpp"
 
 namespace ambient::test {
@@ -14,17 +14,10 @@ TEST(CleanObjective, ApproachesTheClosedFormDenoiserOnGaussianData) {
   torch::manual_seed(0);
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(0);
   const GaussianImages data(g);
-  diffusion::UNetConfig c;
-  c.base_channels = 16;
-  c.channel_mult = {1, 2};
-  diffusion::EdmDenoiser d(c, diffusion::EdmConfig{});
-  torch::optim::Adam adam(d->parameters(), torch::optim::AdamOptions(3e-3));
+  TinyDenoiser tiny(0);
+  diffusion::EdmDenoiser& d = tiny.model;
   const diffusion::CleanObjective objective;
-  for (int step = 0; step < 300; ++step) {
-    adam.zero_grad();
-    objective.loss(d, {data.sample(64, g), {}, {}}, g).backward();
-    adam.step();
-  }
+  for (int step = 0; step < 300; ++step) tiny.step(objective.loss(d, {data.sample(64, g), {}, {}, {}}, g));
   d->eval();
   torch::NoGradGuard no_grad;
   const torch::Tensor s = data.covariance();

@@ -8,7 +8,7 @@
 #include <cstdlib>
 
 #include "ambient/diffusion/objectives.hpp"
-#include "gaussian_images.hpp"
+#include "diffusion_test_support.hpp"
 #include "test_support.hpp"
 
 namespace ambient::test {
@@ -19,18 +19,13 @@ TEST(TweedieObjective, LearnsTheCleanPosteriorMeanFromNoisyData) {
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(2);
   const GaussianImages data(g);
   const double sigma_n = 0.3;
-  diffusion::UNetConfig c;
-  c.base_channels = 16;
-  c.channel_mult = {1, 2};
-  diffusion::EdmDenoiser d(c, diffusion::EdmConfig{});
-  torch::optim::Adam adam(d->parameters(), torch::optim::AdamOptions(3e-3));
+  TinyDenoiser tiny(0);
+  diffusion::EdmDenoiser& d = tiny.model;
   const diffusion::TweedieObjective objective;
   for (int step = 0; step < 300; ++step) {
     const torch::Tensor x0 = data.sample(64, g);
     const torch::Tensor x_n = x0 + sigma_n * at::normal(0.0, 1.0, x0.sizes(), g);  // all it sees
-    adam.zero_grad();
-    objective.loss(d, {x_n, {}, {}, torch::full({64}, sigma_n)}, g).backward();
-    adam.step();
+    tiny.step(objective.loss(d, {x_n, {}, {}, torch::full({64}, sigma_n)}, g));
   }
   d->eval();
   torch::NoGradGuard no_grad;

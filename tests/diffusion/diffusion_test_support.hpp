@@ -1,10 +1,16 @@
 #pragma once
+// What the objective tests share: Gaussian image models whose best denoisers are known in
+// closed form, and the small network they train.
+//
 // Smooth stationary Gaussian images [n, 2, 8, 8] with a known covariance S = K K^T (white
 // noise blurred by a fixed kernel), scaled near EDM's sigma_data: for such data the best
 // denoisers are linear and known in closed form.
 #include <torch/torch.h>
 
+#include "ambient/diffusion/edm.hpp"
+
 #include <cmath>
+#include <memory>
 #include <vector>
 
 namespace ambient::test {
@@ -48,6 +54,26 @@ struct BlobImages {
   torch::Tensor sample(int64_t n, at::Generator g) const {
     return (torch::matmul(at::normal(0.0, 1.0, {n, basis.size(1)}, g), basis.t()) +
             floor * at::normal(0.0, 1.0, {n, 128}, g)).reshape({n, 2, 8, 8});
+  }
+};
+
+// The small EDM denoiser the closed-form tests train (8 x 8 images, seconds per 100 steps),
+// with `condition_channels` extra inputs, and its optimiser.
+struct TinyDenoiser {
+  diffusion::EdmDenoiser model{nullptr};
+  std::unique_ptr<torch::optim::Adam> adam;
+  explicit TinyDenoiser(int64_t condition_channels) {
+    diffusion::UNetConfig c;
+    c.in_channels = 2 + condition_channels;
+    c.base_channels = 16;
+    c.channel_mult = {1, 2};
+    model = diffusion::EdmDenoiser(c, diffusion::EdmConfig{});
+    adam = std::make_unique<torch::optim::Adam>(model->parameters(), torch::optim::AdamOptions(3e-3));
+  }
+  void step(const torch::Tensor& loss) {
+    adam->zero_grad();
+    loss.backward();
+    adam->step();
   }
 };
 
