@@ -77,6 +77,9 @@ EspiritResult espirit(const at::Tensor& kspace_in, const at::Tensor& mask, const
                 std::to_string(acs.size(2)) + ") is smaller than the ESPIRiT kernel (" +
                 std::to_string(k) + " x " + std::to_string(k) + ")");
   if (acs.abs().max().item<float>() == 0) throw Error("ESPIRiT: the calibration data are all zeros");
+  if (ny < 2 * k || nx < 2 * k)
+    throw Error("ESPIRiT: a " + std::to_string(ny) + " x " + std::to_string(nx) + " image is too small for a " +
+                std::to_string(k) + " x " + std::to_string(k) + " kernel");
 
   // Calibration matrix: one row per k x k patch position, columns coil-major.
   const at::Tensor patches = acs.unfold(1, k, 1).unfold(2, k, 1);  // [C, py, px, k, k]

@@ -68,6 +68,7 @@ TEST(EspiritBadInput, TooSmallCalibrationOrNoData) {
   mask.narrow(0, 14, 4).fill_(true);  // only 4 ACS lines
   EXPECT_THROW(recon::espirit(at::randn({4, 32, 32}, at::kComplexFloat), mask), Error);
   EXPECT_THROW(recon::espirit(at::zeros({4, 32, 32}, at::kComplexFloat), at::ones({32, 32}, at::kBool)), Error);
+  EXPECT_THROW(recon::espirit(at::randn({4, 8, 8}, at::kComplexFloat), at::ones({8, 8}, at::kBool)), Error);
 }
 
 }  // namespace
