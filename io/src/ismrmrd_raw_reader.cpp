@@ -1,19 +1,12 @@
 #include "ambient/io/ismrmrd_file.hpp"
 
 #include <ATen/ATen.h>
-#include <hdf5.h>
 #include <ismrmrd/dataset.h>
 #include <ismrmrd/ismrmrd.h>
-#include <ismrmrd/xml.h>
 
-#include <cmath>
-#include <complex>
-#include <cstring>
-#include <memory>
-#include <sstream>
+#include <algorithm>
 
 #include "ambient/core/error.hpp"
-#include "ambient/io/output_file.hpp"
 #include "file_checks.hpp"
 #include "hdf5_support.hpp"
 #include "ismrmrd_dataset.hpp"
