@@ -13,7 +13,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy python3-h5py python3-skimage python3-nibabel
+  python3 python3-numpy python3-h5py python3-skimage python3-nibabel python3-pil
   # the viewer
   qt6-base-dev xvfb xauth
   # the Colin27 T1 volume used to simulate training sets

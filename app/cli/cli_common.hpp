@@ -3,7 +3,6 @@
 // for reading and writing files, declared once so help texts agree.
 #include <CLI/CLI.hpp>
 
-#include <functional>
 #include <memory>
 
 #include "ambient/core/progress.hpp"
@@ -39,7 +38,6 @@ std::pair<int64_t, int64_t> parse_size(const std::string& text);
 std::string metrics_table(const recon::Metrics& m);
 
 // Each subcommand registers itself; its callback runs the job.
-using Command = std::function<void(CLI::App& app, const GlobalOptions& global)>;
 void add_info_command(CLI::App& app, const GlobalOptions& global);
 void add_convert_command(CLI::App& app, const GlobalOptions& global);
 void add_recon_command(CLI::App& app, const GlobalOptions& global);

@@ -15,7 +15,7 @@ namespace ambient::recon {
 namespace {
 
 // The fully sampled centre block, at most `limit` on a side: [coil, cy, cx].
-at::Tensor calibration_block(const at::Tensor& kspace, const at::Tensor& mask, int64_t limit) {
+at::Tensor calibration_data(const at::Tensor& kspace, const at::Tensor& mask, int64_t limit) {
   CalibrationRegion r = calibration_region(mask);
   auto shrink = [limit](int64_t& begin, int64_t& size, int64_t centre) {
     if (size <= limit) return;
@@ -71,7 +71,7 @@ void leading_eigenpairs(const at::Tensor& g, at::Tensor& vectors, at::Tensor& va
 EspiritResult espirit(const at::Tensor& kspace_in, const at::Tensor& mask, const EspiritOptions& o) {
   const at::Tensor kspace = kspace_in.to(at::kComplexFloat);
   const int64_t coils = kspace.size(0), ny = kspace.size(1), nx = kspace.size(2), k = o.kernel;
-  const at::Tensor acs = calibration_block(kspace, mask.to(at::kBool), o.calibration);
+  const at::Tensor acs = calibration_data(kspace, mask.to(at::kBool), o.calibration);
   if (acs.size(1) < k || acs.size(2) < k)
     throw Error("the fully sampled centre (" + std::to_string(acs.size(1)) + " x " +
                 std::to_string(acs.size(2)) + ") is smaller than the ESPIRiT kernel (" +

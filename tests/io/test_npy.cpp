@@ -55,9 +55,7 @@ TEST(Npy, NumpyReadsWhatWeWrite) {
 TEST(Npy, RealBrainFromSigpy) {
   REQUIRE_DATA_RAW(path, "sigpy-brain-8ch/cartesian_ksp.npy");
   EXPECT_EQ(io::read_npy_shape(path), (std::vector<int64_t>{8, 230, 180}));
-  io::ReadOptions options;
-  options.axes = "coil,kx,ky";
-  const io::KSpace k = io::read_kspace(path, options);
+  const io::KSpace k = read_kspace_as(path, "coil,kx,ky");
   EXPECT_EQ(k.data.sizes(), (at::IntArrayRef{1, 8, 180, 230}));
   // SOURCE.md: 12.4 % of the grid measured, a 24x24 fully sampled centre.
   EXPECT_NEAR(1.0 / k.acceleration(), 0.124, 0.001);

@@ -28,9 +28,7 @@ TEST(CoilCompression, MatchesBartCc) {
   REQUIRE_BART();
   REQUIRE_DATA_RAW(npy, "sigpy-brain-8ch/cartesian_ksp.npy");
   TempDir dir;
-  io::ReadOptions o;
-  o.axes = "coil,kx,ky";
-  const io::KSpace k = io::read_kspace(npy, o);
+  const io::KSpace k = read_kspace_as(npy, "coil,kx,ky");
   io::write_kspace(dir / "k.cfl", k);
   const auto r = run(bart() + " cc -p 4 -S " + (dir / "k") + " " + (dir / "cc"));
   ASSERT_EQ(r.exit_code, 0) << r.output;

@@ -35,9 +35,7 @@ TEST(Espirit, AgreesWithBartOnTheFullySampledBrain) {
   REQUIRE_BART();
   REQUIRE_DATA_RAW(cfl, "autoespirit-brain-8ch/brain_clean.cfl");
   TempDir dir;
-  io::ReadOptions o;
-  o.axes = "kx,ky,coil";
-  const io::KSpace k = io::read_kspace(cfl, o);
+  const io::KSpace k = read_kspace_as(cfl, "kx,ky,coil");
   io::write_kspace(dir / "k.cfl", k);  // BART's own layout: X Y 1 C
   compare_with_bart(dir / "k", k);
 }
@@ -46,9 +44,7 @@ TEST(Espirit, AgreesWithBartOnThePoissonSampledBrain) {
   REQUIRE_BART();
   REQUIRE_DATA_RAW(npy, "sigpy-brain-8ch/cartesian_ksp.npy");
   TempDir dir;
-  io::ReadOptions o;
-  o.axes = "coil,kx,ky";
-  const io::KSpace k = io::read_kspace(npy, o);
+  const io::KSpace k = read_kspace_as(npy, "coil,kx,ky");
   io::write_kspace(dir / "k.cfl", k);
   compare_with_bart(dir / "k", k);
 }

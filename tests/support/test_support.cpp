@@ -86,6 +86,12 @@ void expect_rejects_missing_empty_and_directory(const std::function<void(const s
   EXPECT_FILE_ERROR(read(dir / ("folder" + extension)), "is a directory");
 }
 
+io::KSpace read_kspace_as(const std::string& path, const std::string& axes) {
+  io::ReadOptions options;
+  options.axes = axes;
+  return io::read_kspace(path, options);
+}
+
 void write_text(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary);
   out << content;

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+
+#include "ambient/io/formats.hpp"
 #include <string>
 
 namespace ambient::test {
@@ -47,6 +49,9 @@ at::Tensor bart_show_values(const std::string& stem);
 // "<stem><extension>", with a FileError saying so.
 void expect_rejects_missing_empty_and_directory(const std::function<void(const std::string&)>& read,
                                                 const std::string& extension);
+
+// A k-space file whose plain-array axes need naming (e.g. "coil,kx,ky").
+io::KSpace read_kspace_as(const std::string& path, const std::string& axes);
 
 // Writes `content` to `path` (bytes as they are).
 void write_text(const std::string& path, const std::string& content);
