@@ -70,11 +70,18 @@ torch::Tensor AmbientObjective::loss(EdmDenoiser& denoiser, const TrainingBatch&
     further.push_back(recon::further_subsample(a, recon::acceleration_of(a) + extra_, seed, protect));
   }
   const torch::Tensor a_tilde = torch::stack(further);
-  const torch::Tensor sigma = sample_training_sigma(b, denoiser->edm(), generator);
-  const torch::Tensor noisy = x_a + sigma.reshape({-1, 1, 1, 1}) * at::normal(0.0, 1.0, x_a.sizes(), generator);
+  // Noisy data (Tweedie): the data already carries sigma_n of the total noise sigma.
+  const torch::Tensor sigma_n = batch.data_sigma.defined() ? batch.data_sigma.reshape({-1}).to(x_a.dtype())
+                                                          : torch::zeros({b}, x_a.options());
+  const torch::Tensor added = sample_training_sigma(b, denoiser->edm(), generator).to(x_a.device());
+  const torch::Tensor sigma = torch::sqrt(sigma_n * sigma_n + added * added);
+  const torch::Tensor noisy =
+      x_a + added.reshape({-1, 1, 1, 1}) * at::normal(0.0, 1.0, x_a.sizes(), generator).to(x_a.device());
   const auto [input, condition] = ambient_input(noisy, a_tilde, batch.maps);
   const torch::Tensor h = denoiser->forward(input, sigma, condition);
-  const torch::Tensor residual = normal(h, batch.masks, batch.maps) - x_a;
+  const torch::Tensor ratio = (sigma_n * sigma_n / (sigma * sigma)).reshape({-1, 1, 1, 1});
+  const torch::Tensor predicted_data = ratio * noisy + (1 - ratio) * h;
+  const torch::Tensor residual = normal(predicted_data, batch.masks, batch.maps) - x_a;
   return (loss_weight(sigma, denoiser->edm()) * residual.pow(2).mean({1, 2, 3})).mean();
 }
 

@@ -3,6 +3,7 @@
 // the scalar loss to minimise; what "data" means depends on the objective.
 #include <torch/types.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "ambient/diffusion/edm.hpp"
@@ -24,6 +25,8 @@ class Objective {
  public:
   virtual ~Objective() = default;
   virtual std::string name() const = 0;
+  // Name and settings, enough for make_objective (checkpoint.hpp) to rebuild it.
+  virtual nlohmann::json describe() const { return {{"name", name()}}; }
   virtual int64_t condition_channels() const = 0;  // extra network input channels it needs
   virtual torch::Tensor loss(EdmDenoiser& denoiser, const TrainingBatch& batch, at::Generator generator) const = 0;
 };
@@ -42,7 +45,11 @@ class CleanObjective : public Objective {
 // lines or points of A dropped until Ã's acceleration is A's plus `extra_acceleration`),
 // x_sigma = x_A + sigma n, network input [Re, Im of Ã^H Ã x_sigma, Ã, 1], and the loss
 // lambda(sigma) ||A^H A h - x_A||^2 only where A measured. Its minimiser is the clean
-// E[x0 | Ã x_sigma, Ã], learned without a clean image.
+// E[x0 | Ã x_sigma, Ã], learned without a clean image. Noisy data (batch.data_sigma > 0)
+// combines it with the Tweedie objective below: sigma = sqrt(sigma_n^2 + s^2), s added, and
+// the loss on A^H A ((sigma_n^2/sigma^2) x_sigma + (1 - sigma_n^2/sigma^2) h) - x_A; with
+// prewhitened k-space and normalised maps the data noise in what A measured is white with
+// sigma_n, which makes this the exact double-Tweedie identity restricted to A's range.
 class AmbientObjective : public Objective {
  public:
   // `calibration` is the acquisitions' ACS size (lines, or the square's side for 2D
@@ -51,8 +58,12 @@ class AmbientObjective : public Objective {
       : extra_(extra_acceleration), calibration_(calibration) {}
   std::string name() const override { return "ambient"; }
   int64_t condition_channels() const override { return 2; }
+  nlohmann::json describe() const override {
+    return {{"name", name()}, {"extra_acceleration", extra_}, {"calibration", calibration_}};
+  }
   torch::Tensor loss(EdmDenoiser& denoiser, const TrainingBatch& batch, at::Generator generator) const override;
   double extra_acceleration() const { return extra_; }
+  int64_t calibration() const { return calibration_; }
 
  private:
   double extra_;

@@ -1,0 +1,69 @@
+#pragma once
+// What one does with a trained prior besides reconstructing: `ambient sample` draws images
+// from it, `ambient audit` checks whether those images are copies of training slices
+// (memorisation) by their nearest training slice under normalised correlation.
+#include <string>
+#include <vector>
+
+#include "ambient/core/progress.hpp"
+#include "ambient/diffusion/checkpoint.hpp"
+#include "ambient/diffusion/sampler.hpp"
+#include "ambient/io/formats.hpp"
+#include "ambient/jobs/training_data.hpp"
+
+namespace ambient::jobs {
+
+// Reads a prior file; FileError when it is missing or not a prior.
+diffusion::Prior read_prior(const std::string& path);
+
+struct SampleRequest {
+  std::string prior;
+  std::vector<std::string> outputs;  // .png: a grid of magnitudes; others: every sample as a slice
+  int64_t count = 16;
+  int64_t height = 0, width = 0;     // 0: the training data's size
+  diffusion::SamplerOptions sampler;
+  uint64_t seed = 0;
+  io::WriteOptions write;
+};
+
+struct SampleSummary {
+  int64_t count = 0, height = 0, width = 0, evaluations = 0;
+  double seconds = 0;
+};
+
+SampleSummary sample(const SampleRequest& request, Progress& progress);
+
+// Draws `count` samples of `prior` (normalised units, [count, H, W] complex64).
+at::Tensor draw_samples(diffusion::Prior& prior, int64_t count, int64_t height, int64_t width,
+                        const diffusion::SamplerOptions& sampler, uint64_t seed, Progress& progress);
+
+// Writes magnitudes [n, H, W] as one PNG grid, near-square, window 0..1.2 (normalised units).
+void write_sample_grid(const std::string& path, const at::Tensor& samples, bool overwrite);
+
+struct AuditRequest {
+  std::string prior;
+  TrainingDataOptions data;  // the training data to search
+  int64_t count = 16;        // samples drawn for the audit
+  diffusion::SamplerOptions sampler;
+  uint64_t seed = 0;
+  int64_t top = 5;           // closest pairs listed
+  std::string report;        // also write the report as JSON here
+  bool overwrite = false;
+};
+
+struct AuditMatch {
+  int64_t sample = 0;
+  std::string slice;  // "file:slice"
+  double correlation = 0;
+};
+
+struct AuditSummary {
+  std::vector<AuditMatch> nearest;   // per sample, its closest training slice
+  std::vector<AuditMatch> top;       // the closest pairs overall, best first
+  std::vector<int64_t> histogram;    // nearest correlations in 10 bins over [0, 1]
+  bool same_data_as_training = false;  // the data's manifest hash equals the prior's
+};
+
+AuditSummary audit(const AuditRequest& request, Progress& progress);
+
+}  // namespace ambient::jobs

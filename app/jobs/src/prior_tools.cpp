@@ -1,0 +1,150 @@
+#include "ambient/jobs/prior_tools.hpp"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+
+#include "ambient/core/error.hpp"
+#include "ambient/diffusion/prior_sampling.hpp"
+#include "ambient/io/output_file.hpp"
+#include "ambient/io/png.hpp"
+#include "ambient/recon/linear_operator.hpp"
+
+namespace ambient::jobs {
+
+diffusion::Prior read_prior(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FileError(path, "cannot be read");
+  try {
+    diffusion::Checkpoint checkpoint(in);
+    return checkpoint.prior();
+  } catch (const Error& e) {
+    throw FileError(path, e.what());
+  }
+}
+
+namespace {
+
+std::pair<int64_t, int64_t> training_size(const diffusion::Prior& prior, int64_t height, int64_t width) {
+  const auto& size = prior.description.contains("data") ? prior.description["data"].value("size", nlohmann::json())
+                                                       : nlohmann::json();
+  if (height <= 0) height = size.is_array() ? size[0].get<int64_t>() : 128;
+  if (width <= 0) width = size.is_array() ? size[1].get<int64_t>() : height;
+  return {height, width};
+}
+
+int64_t evaluations(const diffusion::SamplerOptions& o) { return o.heun ? 2 * o.steps - 1 : o.steps; }
+
+// Pearson correlation of magnitudes, each row of `a` [n, P] with each row of `b` [m, P].
+torch::Tensor correlation(const torch::Tensor& a, const torch::Tensor& b) {
+  auto standardise = [](const torch::Tensor& t) {
+    const torch::Tensor c = t - t.mean(1, true);
+    return c / c.norm(2, 1, true).clamp_min(1e-12);
+  };
+  return torch::matmul(standardise(a), standardise(b).t());
+}
+
+}  // namespace
+
+at::Tensor draw_samples(diffusion::Prior& prior, int64_t count, int64_t height, int64_t width,
+                        const diffusion::SamplerOptions& sampler, uint64_t seed, Progress& progress) {
+  if (count < 1) throw Error("--count must be at least 1");
+  const auto [h, w] = training_size(prior, height, width);
+  const torch::Tensor samples = diffusion::sample_prior(prior, count, h, w, sampler, seed, progress);
+  if (!torch::isfinite(torch::view_as_real(samples)).all().item<bool>())
+    throw Error("sampling produced NaN or Inf pixels: the prior is damaged or diverged");
+  return samples;
+}
+
+void write_sample_grid(const std::string& path, const at::Tensor& samples, bool overwrite) {
+  const int64_t n = samples.size(0), height = samples.size(1), width = samples.size(2);
+  const auto cols = static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(n))));
+  const int64_t rows = (n + cols - 1) / cols;
+  torch::Tensor grid = torch::zeros({rows * height, cols * width});
+  for (int64_t i = 0; i < n; ++i)
+    grid.narrow(0, (i / cols) * height, height).narrow(1, (i % cols) * width, width).copy_(torch::abs(samples[i]));
+  io::ImageVolume image;
+  image.data = grid.unsqueeze(0);
+  io::PngOptions png;
+  png.window_high = 1.2f;  // normalised images: the calibration image's 99th percentile is 1
+  io::write_png(path, image, png, overwrite);
+}
+
+SampleSummary sample(const SampleRequest& r, Progress& progress) {
+  if (r.outputs.empty()) throw Error("no output file given (-o FILE)");
+  for (const auto& out : r.outputs) {
+    io::output_format(out, r.write.format);
+    io::check_writable(out, r.write.overwrite);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  diffusion::Prior prior = read_prior(r.prior);
+  const torch::Tensor samples = draw_samples(prior, r.count, r.height, r.width, r.sampler, r.seed, progress);
+  for (const auto& out : r.outputs) {
+    if (io::output_format(out, r.write.format) == io::FileFormat::png) {
+      write_sample_grid(out, samples, r.write.overwrite);
+    } else {
+      io::ImageVolume volume;
+      volume.data = samples;
+      io::write_image(out, volume, r.write);
+    }
+  }
+  SampleSummary s;
+  s.count = samples.size(0);
+  s.height = samples.size(1);
+  s.width = samples.size(2);
+  s.evaluations = evaluations(r.sampler);
+  s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return s;
+}
+
+AuditSummary audit(const AuditRequest& r, Progress& progress) {
+  if (!r.report.empty()) io::check_writable(r.report, r.overwrite);
+  diffusion::Prior prior = read_prior(r.prior);
+  const TrainingData data = load_training_data(r.data, progress);
+  const int64_t height = data.set.images.size(2), width = data.set.images.size(3);
+  const torch::Tensor samples = draw_samples(prior, r.count, height, width, r.sampler, r.seed, progress);
+
+  // Each training slice is known only through its own mask A (ambient data): compare it
+  // with each sample seen through the same A, |A^H A s| against |x_A|.
+  const int64_t n = samples.size(0), slices = data.set.size();
+  torch::Tensor scores = torch::empty({n, slices});
+  progress.begin("comparing with the training slices", slices);
+  for (int64_t i = 0; i < slices; ++i) {
+    progress.throw_if_cancelled();
+    const torch::Tensor maps = data.set.maps[i].unsqueeze(0).expand({n, -1, -1, -1});
+    const torch::Tensor seen = recon::SenseOperator(maps, data.set.masks[i].expand({n, -1, -1})).normal(samples);
+    const torch::Tensor target = torch::view_as_complex(data.set.images[i].permute({1, 2, 0}).contiguous());
+    scores.select(1, i).copy_(correlation(torch::abs(seen).reshape({n, -1}), torch::abs(target).reshape({1, -1})).squeeze(1));
+    if (i % 16 == 15) progress.update(i + 1);
+  }
+  progress.end();
+
+  AuditSummary s;
+  s.same_data_as_training = prior.description.value("data_hash", "") == data.manifest_hash;
+  s.histogram.assign(10, 0);
+  const auto [best, best_index] = scores.max(1);
+  for (int64_t k = 0; k < n; ++k) {
+    const double c = best[k].item<double>();
+    s.nearest.push_back({k, data.slice_names[static_cast<size_t>(best_index[k].item<int64_t>())], c});
+    s.histogram[static_cast<size_t>(std::clamp<int64_t>(static_cast<int64_t>(c * 10), 0, 9))]++;
+  }
+  s.top = s.nearest;
+  std::sort(s.top.begin(), s.top.end(), [](const auto& a, const auto& b) { return a.correlation > b.correlation; });
+  if (static_cast<int64_t>(s.top.size()) > r.top) s.top.resize(static_cast<size_t>(r.top));
+
+  if (!r.report.empty()) {
+    nlohmann::json j = {{"prior", r.prior}, {"samples", n}, {"training_slices", slices},
+                        {"same_data_as_training", s.same_data_as_training}, {"histogram", s.histogram}};
+    for (const auto& m : s.nearest)
+      j["nearest"].push_back({{"sample", m.sample}, {"slice", m.slice}, {"correlation", m.correlation}});
+    io::OutputFile out(r.report, r.overwrite);
+    std::ofstream(out.temp_path()) << j.dump(2) << "\n";
+    out.commit();
+  }
+  return s;
+}
+
+}  // namespace ambient::jobs

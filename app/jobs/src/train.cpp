@@ -1,0 +1,248 @@
+#include "ambient/jobs/train.hpp"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "ambient/core/error.hpp"
+#include "ambient/diffusion/checkpoint.hpp"
+#include "ambient/io/output_file.hpp"
+#include "ambient/jobs/prior_tools.hpp"
+#include "ambient/recon/mask_analysis.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ambient::jobs {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+diffusion::UNetConfig network_config(const std::string& network) {
+  if (network == "cpu") return diffusion::UNetConfig::cpu_preset();
+  if (network == "gpu") return diffusion::UNetConfig::gpu_preset();
+  std::ifstream in(network);
+  if (!in) throw FileError(network, "cannot be read (--network takes cpu, gpu or a JSON file)");
+  try {
+    return nlohmann::json::parse(in).get<diffusion::UNetConfig>();
+  } catch (const nlohmann::json::exception& e) {
+    throw FileError(network, std::string("is not a network description: ") + e.what());
+  }
+}
+
+std::shared_ptr<const diffusion::Objective> objective_for(const TrainRequest& r) {
+  if (r.objective == "clean") return std::make_shared<diffusion::CleanObjective>();
+  if (r.objective == "tweedie") return std::make_shared<diffusion::TweedieObjective>();
+  if (r.objective == "ambient") {
+    if (!(r.extra_acceleration > 0)) throw Error("--extra-acceleration must be > 0");
+    const int64_t calibration = r.data.mask.pattern.empty() ? 0 : r.data.mask.options.calibration;
+    return std::make_shared<diffusion::AmbientObjective>(r.extra_acceleration, calibration);
+  }
+  throw Error("unknown objective '" + r.objective + "' (clean, ambient or tweedie)");
+}
+
+// How an ambient prior draws its Ã at sampling and reconstruction time: the training data's
+// pattern at their acceleration plus the further subsampling, with their calibration size.
+nlohmann::json sampling_mask_rule(const TrainRequest& r, const TrainingData& data) {
+  int64_t calibration = r.data.mask.options.calibration;
+  if (r.data.mask.pattern.empty()) {
+    const auto region = recon::calibration_region(data.set.masks[0]);
+    calibration = data.line_masks ? region.ky_size : std::min(region.ky_size, region.kx_size);
+  }
+  std::string kind = data.line_masks ? "random" : "poisson";
+  if (!r.data.mask.pattern.empty() && r.data.mask.pattern != "equispaced" &&
+      r.data.mask.pattern.find('.') == std::string::npos)
+    kind = r.data.mask.pattern;
+  return {{"kind", kind}, {"acceleration", data.acceleration + r.extra_acceleration}, {"calibration", calibration}};
+}
+
+void write_json(const fs::path& path, const nlohmann::json& j) {
+  io::OutputFile out(path.string(), true);
+  std::ofstream(out.temp_path()) << j.dump(2) << "\n";
+  out.commit();
+}
+
+void save(const fs::path& path, const diffusion::Trainer& trainer, const nlohmann::json& description) {
+  io::OutputFile out(path.string(), true);
+  {
+    std::ofstream file(out.temp_path(), std::ios::binary);
+    diffusion::save_checkpoint(file, trainer, description);
+    file.close();
+    if (!file) throw FileError(path.string(), "could not be written (disk full?)");
+  }
+  out.commit();
+}
+
+// Keeps the log lines up to `step`: a resumed run rewrites what the killed one logged after
+// its last checkpoint.
+void truncate_log(const fs::path& log, int64_t step) {
+  if (!fs::exists(log)) return;
+  std::ifstream in(log);
+  std::string kept, line;
+  while (std::getline(in, line)) {
+    try {
+      if (nlohmann::json::parse(line).value("step", int64_t{0}) <= step) kept += line + "\n";
+    } catch (const nlohmann::json::exception&) {
+      // A line cut short by the kill.
+    }
+  }
+  io::OutputFile out(log.string(), true);
+  std::ofstream(out.temp_path()) << kept;
+  out.commit();
+}
+
+void write_samples(const fs::path& path, diffusion::Trainer& trainer, const nlohmann::json& description,
+                   const TrainRequest& r, int64_t height, int64_t width) {
+  diffusion::Prior prior{description, trainer.ema(), diffusion::make_objective(trainer.objective().describe())};
+  diffusion::SamplerOptions options;
+  options.steps = r.sample_steps;
+  write_sample_grid(path.string(), draw_samples(prior, r.sample_count, height, width, options, 0, no_progress()), true);
+}
+
+bool is_run_file(const fs::path& p) {
+  static const std::regex names(R"((config|manifest)\.json|log\.jsonl|checkpoint\.pt|samples-\d+\.png)");
+  return std::regex_match(p.filename().string(), names);
+}
+
+}  // namespace
+
+TrainSummary train(const TrainRequest& r, Progress& progress) {
+  if (r.run_dir.empty()) throw Error("no run directory given (--run DIR)");
+  if (r.steps < 1 || r.batch < 1) throw Error("--steps and --batch must be at least 1");
+  if (r.resume && !r.from.empty()) throw Error("--resume continues a run; --from starts a new one: not both");
+  const fs::path dir = r.run_dir, checkpoint = dir / "checkpoint.pt", log_path = dir / "log.jsonl";
+  if (fs::exists(dir) && !fs::is_directory(dir)) throw FileError(r.run_dir, "is a file, not a run directory");
+  if (r.resume) {
+    if (!fs::exists(checkpoint)) throw FileError(checkpoint.string(), "does not exist: nothing to resume");
+  } else if (fs::exists(dir) && !fs::is_empty(dir)) {
+    if (!r.overwrite)
+      throw FileError(r.run_dir, "already holds a run (--resume continues it, --force starts it over)");
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (!is_run_file(entry.path()))
+        throw FileError(r.run_dir, "holds files that are not a run's (" + entry.path().filename().string() +
+                                       "); not starting over there");
+  }
+  std::unique_ptr<diffusion::Checkpoint> from;
+  if (!r.from.empty()) {
+    std::ifstream in(r.from, std::ios::binary);
+    if (!in) throw FileError(r.from, "cannot be read");
+    try {
+      from = std::make_unique<diffusion::Checkpoint>(in);
+    } catch (const Error& e) {
+      throw FileError(r.from, e.what());
+    }
+  }
+
+  const TrainingData data = load_training_data(r.data, progress);
+  const int64_t height = data.set.images.size(2), width = data.set.images.size(3);
+  nlohmann::json description = {{"data", data.manifest},
+                                {"data_hash", data.manifest_hash},
+                                {"normalisation", "99th percentile of the RSS image of the calibration region"},
+                                {"batch", r.batch}};
+
+  std::unique_ptr<diffusion::Trainer> trainer;
+  if (r.resume) {
+    std::ifstream in(checkpoint, std::ios::binary);
+    try {
+      diffusion::Checkpoint saved(in);
+      if (saved.description().value("data_hash", "") != data.manifest_hash)
+        throw FileError(checkpoint.string(), "was trained on other data (the files or data options changed); "
+                                             "start a new run or give the same data");
+      if (saved.description().value("batch", int64_t{0}) != r.batch)
+        throw FileError(checkpoint.string(), "was trained with batch " + saved.description()["batch"].dump() +
+                                                 "; resume with the same --batch");
+      trainer = saved.trainer();
+      if (saved.description().contains("sampling_mask")) description["sampling_mask"] = saved.description()["sampling_mask"];
+      if (saved.description().contains("fine_tuned_from"))
+        description["fine_tuned_from"] = saved.description()["fine_tuned_from"];
+    } catch (const FileError&) {
+      throw;
+    } catch (const Error& e) {
+      throw FileError(checkpoint.string(), e.what());
+    }
+    truncate_log(log_path, trainer->steps_done());
+  } else {
+    diffusion::UNetConfig unet = from ? from->description().at("unet").get<diffusion::UNetConfig>()
+                                      : network_config(r.network);
+    const auto objective = objective_for(r);
+    unet.in_channels = 2 + objective->condition_channels();
+    if (from && from->description()["unet"]["in_channels"] != unet.in_channels)
+      throw FileError(r.from, "is a " + from->description()["objective"]["name"].get<std::string>() +
+                                  " prior; it cannot be fine-tuned with the " + objective->name() + " objective");
+    diffusion::EdmConfig edm;
+    if (from) edm = from->description().at("edm").get<diffusion::EdmConfig>();
+    trainer = std::make_unique<diffusion::Trainer>(unet, edm, objective, r.trainer);
+    if (from) {
+      diffusion::Prior start = from->prior();
+      trainer->initialise_from(start.denoiser);
+      description["fine_tuned_from"] = {{"path", r.from}, {"step", from->description()["step"]},
+                                        {"data_hash", from->description().value("data_hash", "")}};
+    }
+    if (objective->condition_channels() > 0) description["sampling_mask"] = sampling_mask_rule(r, data);
+    if (fs::exists(dir))
+      for (const auto& entry : fs::directory_iterator(dir)) fs::remove(entry.path());
+    fs::create_directories(dir);
+    nlohmann::json config = {{"objective", r.objective}, {"extra_acceleration", r.extra_acceleration},
+                             {"network", r.network}, {"trainer", r.trainer}, {"steps", r.steps},
+                             {"batch", r.batch}, {"inputs", r.data.inputs}, {"from", r.from}};
+    write_json(dir / "config.json", config);
+    write_json(dir / "manifest.json", description["data"]);
+  }
+  const int64_t factor = trainer->model()->network()->config().downsampling();
+  if (height % factor != 0 || width % factor != 0)
+    throw Error("the training images are " + std::to_string(height) + " x " + std::to_string(width) +
+                "; the network needs sizes divisible by " + std::to_string(factor) + " (--width pads the readout)");
+
+  TrainSummary s;
+  s.first_step = trainer->steps_done();
+  s.slices = data.set.size();
+  s.checkpoint = checkpoint.string();
+  const auto start = Clock::now();
+  diffusion::BatchLoader loader(data.set, r.batch, r.trainer.seed, torch::kCPU);
+  std::ofstream log(log_path, std::ios::app);
+  progress.begin("training", r.steps);
+  auto interval_start = Clock::now();
+  int64_t interval_steps = 0;
+  double interval_loss = 0;
+  try {
+    while (trainer->steps_done() < r.steps) {
+      progress.throw_if_cancelled();
+      const double loss = trainer->step(loader.get(trainer->steps_done()));
+      const int64_t step = trainer->steps_done();
+      interval_loss += loss;
+      ++interval_steps;
+      s.final_loss = loss;
+      if (step % r.log_every == 0 || step == r.steps) {
+        const double seconds = std::chrono::duration<double>(Clock::now() - interval_start).count();
+        s.images_per_second = static_cast<double>(interval_steps * r.batch) / seconds;
+        const nlohmann::json line = {{"step", step}, {"loss", interval_loss / static_cast<double>(interval_steps)},
+                                     {"images_per_second", s.images_per_second},
+                                     {"seconds", std::chrono::duration<double>(Clock::now() - start).count()}};
+        log << line.dump() << std::endl;
+        char note[96];
+        std::snprintf(note, sizeof note, "loss %.4f, %.1f images/s", line["loss"].get<double>(), s.images_per_second);
+        progress.update(step, note);
+        interval_start = Clock::now();
+        interval_steps = 0;
+        interval_loss = 0;
+      }
+      if (step % r.checkpoint_every == 0 || step == r.steps) save(checkpoint, *trainer, description);
+      if ((r.sample_every > 0 && step % r.sample_every == 0) || step == r.steps)
+        write_samples(dir / ("samples-" + std::to_string(step) + ".png"), *trainer, description, r, height, width);
+    }
+  } catch (const Cancelled&) {
+    // Stopped by the user: keep what was learned since the last checkpoint.
+    if (trainer->steps_done() > s.first_step) save(checkpoint, *trainer, description);
+    throw;
+  }
+  progress.end();
+  s.last_step = trainer->steps_done();
+  s.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  return s;
+}
+
+}  // namespace ambient::jobs

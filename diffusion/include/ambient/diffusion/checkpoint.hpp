@@ -1,0 +1,47 @@
+#pragma once
+// Prior files: a self-describing checkpoint. One LibTorch archive holds a JSON description
+// (format, network, preconditioning, objective with its mask rule, trainer options, data
+// manifest and normalisation, step) beside the trainer's full state, so a file is enough
+// both to resume training and to use the prior (its averaged weights) for sampling and
+// reconstruction. Streams only: the application decides where files live and writes them
+// atomically.
+#include <iosfwd>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "ambient/diffusion/trainer.hpp"
+
+namespace ambient::diffusion {
+
+// Builds the objective a description names ({"name": "ambient", ...} as Objective::describe).
+std::shared_ptr<const Objective> make_objective(const nlohmann::json& description);
+
+// Writes `extra` (data, normalisation, ... as the caller sees fit) merged with the trainer's
+// own description and its state.
+void save_checkpoint(std::ostream& out, const Trainer& trainer, const nlohmann::json& extra = {});
+
+// A trained prior ready to use: the averaged (EMA) weights in evaluation mode.
+struct Prior {
+  nlohmann::json description;
+  EdmDenoiser denoiser{nullptr};
+  std::shared_ptr<const Objective> objective;
+};
+
+class Checkpoint {
+ public:
+  // Throws ambient::Error when the stream is not an Ambient prior.
+  explicit Checkpoint(std::istream& in);
+  ~Checkpoint();
+  const nlohmann::json& description() const { return description_; }
+  Prior prior(torch::Device device = torch::kCPU);
+  // The trainer exactly as it was saved (for --resume).
+  std::unique_ptr<Trainer> trainer();
+
+ private:
+  struct Archive;
+  std::unique_ptr<Archive> archive_;
+  nlohmann::json description_;
+};
+
+}  // namespace ambient::diffusion

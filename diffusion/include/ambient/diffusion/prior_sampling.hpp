@@ -1,0 +1,27 @@
+#pragma once
+// Drawing images from a trained prior. A clean or Tweedie prior is EDM's denoiser as it is;
+// an ambient prior only ever saw further-subsampled inputs, so it is sampled with the
+// fixed-mask sampler of Daras et al. 2023: one random Ã per image, drawn by the prior's own
+// mask rule (its training acceleration plus the further subsampling) and kept for the
+// whole trajectory; the denoiser at each step is h(Ã^H Ã x, σ, Ã).
+#include <nlohmann/json.hpp>
+
+#include "ambient/diffusion/checkpoint.hpp"
+#include "ambient/diffusion/sampler.hpp"
+
+namespace ambient::diffusion {
+
+// The masks Ã [count, H, W] an ambient prior is evaluated with: description's
+// "sampling_mask" {kind, acceleration, calibration}, one seed per image.
+torch::Tensor ambient_masks(const nlohmann::json& description, int64_t count, int64_t height, int64_t width,
+                            uint64_t seed);
+
+// D(x, sigma) of `prior` for a batch; `masks` are the fixed Ã of an ambient prior
+// (ignored otherwise). Single-coil image domain: no coil maps.
+Denoiser prior_denoiser(Prior& prior, const torch::Tensor& masks = {});
+
+// `count` prior samples [count, H, W] complex64, in normalised units.
+torch::Tensor sample_prior(Prior& prior, int64_t count, int64_t height, int64_t width, const SamplerOptions& options,
+                           uint64_t seed, Progress& progress = no_progress());
+
+}  // namespace ambient::diffusion

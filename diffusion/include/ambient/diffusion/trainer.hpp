@@ -1,0 +1,65 @@
+#pragma once
+// One training run's moving parts: the network, its exponential moving average (the weights
+// a prior ships with), Adam with learning-rate warm-up and gradient-norm clipping, and the
+// random generator the objective draws noise and masks from. save()/load() capture all of
+// it, so a run resumed from a checkpoint continues exactly as if it had never stopped.
+#include <torch/nn/pimpl.h>
+#include <torch/optim/adam.h>
+#include <torch/serialize/archive.h>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "ambient/diffusion/objectives.hpp"
+
+namespace ambient::diffusion {
+
+struct TrainerOptions {
+  double learning_rate = 1e-3;
+  int64_t warmup_steps = 200;  // linear ramp of the learning rate from 0
+  double grad_clip = 1.0;      // maximum gradient norm (0: no clipping)
+  double ema_decay = 0.999;    // per step; early steps use min(decay, (1 + t) / (10 + t))
+  uint64_t seed = 0;
+};
+
+void to_json(nlohmann::json& j, const TrainerOptions& o);
+void from_json(const nlohmann::json& j, TrainerOptions& o);
+
+class Trainer {
+ public:
+  Trainer(const UNetConfig& unet, const EdmConfig& edm, std::shared_ptr<const Objective> objective,
+          const TrainerOptions& options);
+  // One optimiser step on `batch`; returns the loss before the step.
+  double step(const TrainingBatch& batch);
+  int64_t steps_done() const { return step_; }
+  const TrainerOptions& options() const { return options_; }
+  void set_learning_rate(double lr) { options_.learning_rate = lr; }
+  EdmDenoiser& model() { return model_; }
+  EdmDenoiser& ema() { return ema_; }
+  const Objective& objective() const { return *objective_; }
+  // Moves the model, its average and the optimiser state to `device`.
+  void to(torch::Device device);
+
+  // Everything needed to continue: weights, average, optimiser moments, step and both
+  // random generators (the objective's and the global one dropout draws from).
+  void save(torch::serialize::OutputArchive& archive) const;
+  void load(torch::serialize::InputArchive& archive);
+  // Starts from another run's averaged weights (fine-tuning): weights and average both
+  // become `weights`, the optimiser and step start fresh.
+  void initialise_from(EdmDenoiser& weights);
+
+ private:
+  void update_ema();
+
+  TrainerOptions options_;
+  std::shared_ptr<const Objective> objective_;
+  EdmDenoiser model_{nullptr}, ema_{nullptr};
+  std::unique_ptr<torch::optim::Adam> adam_;
+  at::Generator generator_;
+  int64_t step_ = 0;
+};
+
+// Copies every parameter and buffer of `from` into `to` (same architecture).
+void copy_weights(EdmDenoiser& from, EdmDenoiser& to);
+
+}  // namespace ambient::diffusion

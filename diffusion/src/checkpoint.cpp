@@ -1,0 +1,101 @@
+#include "ambient/diffusion/checkpoint.hpp"
+
+#include <torch/torch.h>
+
+#include "ambient/core/error.hpp"
+
+namespace ambient::diffusion {
+
+namespace {
+constexpr const char* kFormat = "ambient-prior";
+constexpr int kVersion = 1;
+}  // namespace
+
+std::shared_ptr<const Objective> make_objective(const nlohmann::json& d) {
+  const std::string name = d.at("name").get<std::string>();
+  if (name == "clean") return std::make_shared<CleanObjective>();
+  if (name == "tweedie") return std::make_shared<TweedieObjective>();
+  if (name == "ambient")
+    return std::make_shared<AmbientObjective>(d.at("extra_acceleration").get<double>(),
+                                              d.at("calibration").get<int64_t>());
+  throw Error("unknown training objective '" + name + "' (clean, ambient or tweedie)");
+}
+
+void save_checkpoint(std::ostream& out, const Trainer& trainer, const nlohmann::json& extra) {
+  Trainer& t = const_cast<Trainer&>(trainer);  // Module accessors are not const; nothing changes
+  nlohmann::json d = extra.is_object() ? extra : nlohmann::json::object();
+  d["format"] = kFormat;
+  d["version"] = kVersion;
+  d["unet"] = t.model()->network()->config();
+  d["edm"] = t.model()->edm();
+  d["objective"] = trainer.objective().describe();
+  d["trainer"] = trainer.options();
+  d["step"] = trainer.steps_done();
+  torch::serialize::OutputArchive archive;
+  archive.write("description", c10::IValue(d.dump()));
+  trainer.save(archive);
+  archive.save_to(out);
+  if (!out) throw Error("could not write the checkpoint");
+}
+
+struct Checkpoint::Archive {
+  torch::serialize::InputArchive archive;
+};
+
+Checkpoint::~Checkpoint() = default;
+
+Checkpoint::Checkpoint(std::istream& in) : archive_(std::make_unique<Archive>()) {
+  try {
+    archive_->archive.load_from(in);
+  } catch (const c10::Error&) {
+    throw Error("is not an Ambient prior (not a LibTorch archive)");
+  }
+  c10::IValue text;
+  if (!archive_->archive.try_read("description", text) || !text.isString())
+    throw Error("is not an Ambient prior (a LibTorch archive without a description)");
+  try {
+    description_ = nlohmann::json::parse(text.toStringRef());
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("has a damaged description: ") + e.what());
+  }
+  if (description_.value("format", "") != kFormat) throw Error("is not an Ambient prior");
+  if (description_.value("version", 0) > kVersion)
+    throw Error("was written by a newer Ambient (prior format " + description_["version"].dump() + ")");
+}
+
+std::unique_ptr<Trainer> Checkpoint::trainer() {
+  try {
+    auto t = std::make_unique<Trainer>(description_.at("unet").get<UNetConfig>(),
+                                       description_.at("edm").get<EdmConfig>(),
+                                       make_objective(description_.at("objective")),
+                                       description_.at("trainer").get<TrainerOptions>());
+    t->load(archive_->archive);
+    return t;
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("has an incomplete description: ") + e.what());
+  } catch (const c10::Error& e) {
+    throw Error(std::string("does not match its own description: ") + e.what_without_backtrace());
+  }
+}
+
+Prior Checkpoint::prior(torch::Device device) {
+  Prior p;
+  p.description = description_;
+  try {
+    p.objective = make_objective(description_.at("objective"));
+    p.denoiser = EdmDenoiser(description_.at("unet").get<UNetConfig>(), description_.at("edm").get<EdmConfig>());
+    torch::serialize::InputArchive ema;
+    archive_->archive.read("ema", ema);
+    p.denoiser->load(ema);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(std::string("has an incomplete description: ") + e.what());
+  } catch (const c10::Error& e) {
+    throw Error(std::string("does not match its own description: ") + e.what_without_backtrace());
+  }
+  for (auto& q : p.denoiser->parameters()) q.set_requires_grad(false);
+  p.denoiser->to(device);
+  p.denoiser->eval();
+  return p;
+}
+
+}  // namespace ambient::diffusion

@@ -1,0 +1,55 @@
+#include "ambient/diffusion/prior_sampling.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include "ambient/core/error.hpp"
+#include "ambient/recon/masks.hpp"
+
+namespace ambient::diffusion {
+
+torch::Tensor ambient_masks(const nlohmann::json& description, int64_t count, int64_t height, int64_t width,
+                            uint64_t seed) {
+  if (!description.contains("sampling_mask"))
+    throw Error("the ambient prior does not say how to draw its masks (no \"sampling_mask\" in its description)");
+  const nlohmann::json& rule = description["sampling_mask"];
+  recon::MaskOptions o;
+  o.kind = recon::parse_mask_kind(rule.at("kind").get<std::string>());
+  o.acceleration = rule.at("acceleration").get<double>();
+  o.calibration = rule.at("calibration").get<int64_t>();
+  std::vector<torch::Tensor> masks;
+  for (int64_t i = 0; i < count; ++i) {
+    o.seed = seed * 7919 + static_cast<uint64_t>(i);
+    masks.push_back(recon::sampling_mask(height, width, o));
+  }
+  return torch::stack(masks);
+}
+
+Denoiser prior_denoiser(Prior& prior, const torch::Tensor& masks) {
+  const bool ambient = prior.objective->condition_channels() > 0;
+  if (ambient && !masks.defined()) throw Error("an ambient prior needs its masks Ã");
+  return [&prior, masks, ambient](const torch::Tensor& x, double sigma) {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor s = torch::full({x.size(0)}, sigma, x.options());
+    if (!ambient) return prior.denoiser->forward(x, s);
+    const auto [input, condition] = ambient_input(x, masks.to(x.device()), {});
+    return prior.denoiser->forward(input, s, condition);
+  };
+}
+
+torch::Tensor sample_prior(Prior& prior, int64_t count, int64_t height, int64_t width, const SamplerOptions& options,
+                           uint64_t seed, Progress& progress) {
+  const int64_t factor = prior.denoiser->network()->config().downsampling();
+  if (height % factor != 0 || width % factor != 0)
+    throw Error("the prior's network needs sizes divisible by " + std::to_string(factor));
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(seed);
+  const torch::Device device = prior.denoiser->parameters().front().device();
+  const torch::Tensor noise = at::normal(0.0, 1.0, {count, 2, height, width}, g).to(device);
+  const torch::Tensor masks = prior.objective->condition_channels() > 0
+                                  ? ambient_masks(prior.description, count, height, width, seed)
+                                  : torch::Tensor();
+  const torch::Tensor x = edm_sample(prior_denoiser(prior, masks), noise, options, progress);
+  return torch::view_as_complex(x.permute({0, 2, 3, 1}).contiguous()).cpu();
+}
+
+}  // namespace ambient::diffusion

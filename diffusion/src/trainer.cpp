@@ -1,0 +1,134 @@
+#include "ambient/diffusion/trainer.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+
+#include "ambient/core/error.hpp"
+
+namespace ambient::diffusion {
+
+void to_json(nlohmann::json& j, const TrainerOptions& o) {
+  j = {{"learning_rate", o.learning_rate}, {"warmup_steps", o.warmup_steps}, {"grad_clip", o.grad_clip},
+       {"ema_decay", o.ema_decay}, {"seed", o.seed}};
+}
+
+void from_json(const nlohmann::json& j, TrainerOptions& o) {
+  j.at("learning_rate").get_to(o.learning_rate);
+  j.at("warmup_steps").get_to(o.warmup_steps);
+  j.at("grad_clip").get_to(o.grad_clip);
+  j.at("ema_decay").get_to(o.ema_decay);
+  j.at("seed").get_to(o.seed);
+}
+
+void copy_weights(EdmDenoiser& from, EdmDenoiser& to) {
+  torch::NoGradGuard no_grad;
+  const auto source = from->named_parameters();
+  for (auto& p : to->named_parameters()) p.value().copy_(source[p.key()]);
+  const auto source_buffers = from->named_buffers();
+  for (auto& b : to->named_buffers()) b.value().copy_(source_buffers[b.key()]);
+}
+
+Trainer::Trainer(const UNetConfig& unet, const EdmConfig& edm, std::shared_ptr<const Objective> objective,
+                 const TrainerOptions& options)
+    : options_(options),
+      objective_(std::move(objective)),
+      generator_(at::make_generator<at::CPUGeneratorImpl>(options.seed)) {
+  if (unet.in_channels != 2 + objective_->condition_channels())
+    throw Error("the " + objective_->name() + " objective needs a network with " +
+                std::to_string(2 + objective_->condition_channels()) + " input channels, not " +
+                std::to_string(unet.in_channels));
+  torch::manual_seed(options.seed);  // the initial weights and dropout
+  model_ = EdmDenoiser(unet, edm);
+  ema_ = EdmDenoiser(unet, edm);
+  copy_weights(model_, ema_);
+  for (auto& p : ema_->parameters()) p.set_requires_grad(false);
+  ema_->eval();
+  adam_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(options.learning_rate));
+}
+
+void Trainer::to(torch::Device device) {
+  model_->to(device);
+  ema_->to(device);
+  // Adam's moments follow their parameters: rebuild the optimiser around the moved ones
+  // with its state carried over through an archive.
+  torch::serialize::OutputArchive state;
+  adam_->save(state);
+  std::ostringstream bytes;
+  state.save_to(bytes);
+  adam_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(options_.learning_rate));
+  std::istringstream in(bytes.str());
+  torch::serialize::InputArchive restored;
+  restored.load_from(in, device);
+  adam_->load(restored);
+}
+
+double Trainer::step(const TrainingBatch& batch) {
+  model_->train();
+  const double ramp = options_.warmup_steps > 0
+                          ? std::min(1.0, static_cast<double>(step_ + 1) / static_cast<double>(options_.warmup_steps))
+                          : 1.0;
+  for (auto& group : adam_->param_groups()) group.options().set_lr(options_.learning_rate * ramp);
+  adam_->zero_grad();
+  const torch::Tensor loss = objective_->loss(model_, batch, generator_);
+  const double value = loss.item<double>();
+  if (!std::isfinite(value)) throw Error("training diverged: the loss is " + std::to_string(value) + " at step " +
+                                         std::to_string(step_ + 1) + " (lower the learning rate?)");
+  loss.backward();
+  if (options_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), options_.grad_clip);
+  adam_->step();
+  ++step_;
+  update_ema();
+  return value;
+}
+
+void Trainer::update_ema() {
+  torch::NoGradGuard no_grad;
+  const double t = static_cast<double>(step_);
+  const double decay = std::min(options_.ema_decay, (1 + t) / (10 + t));
+  auto source = model_->parameters();
+  auto average = ema_->parameters();
+  for (size_t i = 0; i < average.size(); ++i) average[i].mul_(decay).add_(source[i], 1 - decay);
+}
+
+void Trainer::save(torch::serialize::OutputArchive& archive) const {
+  torch::serialize::OutputArchive model, ema, adam;
+  model_->save(model);
+  ema_->save(ema);
+  adam_->save(adam);
+  archive.write("model", model);
+  archive.write("ema", ema);
+  archive.write("optimizer", adam);
+  archive.write("step", torch::tensor(step_, torch::kLong));
+  archive.write("generator", generator_.get_state());
+  archive.write("global_generator", at::detail::getDefaultCPUGenerator().get_state());
+}
+
+void Trainer::load(torch::serialize::InputArchive& archive) {
+  torch::serialize::InputArchive model, ema, adam;
+  archive.read("model", model);
+  archive.read("ema", ema);
+  archive.read("optimizer", adam);
+  model_->load(model);
+  ema_->load(ema);
+  adam_->load(adam);
+  torch::Tensor step, state, global_state;
+  archive.read("step", step);
+  archive.read("generator", state);
+  archive.read("global_generator", global_state);
+  step_ = step.item<int64_t>();
+  generator_.set_state(state);
+  at::Generator global = at::detail::getDefaultCPUGenerator();  // a handle to the global one
+  std::lock_guard<std::mutex> lock(global.mutex());
+  global.set_state(global_state);
+}
+
+void Trainer::initialise_from(EdmDenoiser& weights) {
+  copy_weights(weights, model_);
+  copy_weights(weights, ema_);
+  adam_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(options_.learning_rate));
+  step_ = 0;
+}
+
+}  // namespace ambient::diffusion

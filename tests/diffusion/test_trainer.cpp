@@ -1,0 +1,142 @@
+// The trainer's promises: a checkpoint restores a run exactly (same weights after resuming
+// as without stopping), a saved prior gives bit-identical outputs, batches are a pure
+// function of (seed, step), and a file that is not a prior is refused clearly.
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <sstream>
+
+#include "ambient/core/error.hpp"
+#include "ambient/diffusion/checkpoint.hpp"
+#include "ambient/diffusion/training_set.hpp"
+#include "ambient/recon/masks.hpp"
+#include "diffusion_test_support.hpp"
+#include "test_support.hpp"
+
+namespace ambient::test {
+namespace {
+
+diffusion::TrainingSet small_ambient_set() {
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(3);
+  const BlobImages blobs(4, g);
+  std::vector<torch::Tensor> masks;
+  for (uint64_t seed = 0; seed < 12; ++seed) {
+    recon::MaskOptions o;
+    o.acceleration = 2;
+    o.calibration = 2;
+    o.seed = seed;
+    masks.push_back(recon::sampling_mask(8, 8, o));
+  }
+  diffusion::TrainingSet set;
+  set.masks = torch::stack(masks);
+  set.images = diffusion::ambient_input(blobs.sample(12, g), set.masks, {}).first.contiguous();
+  set.data_sigma = torch::full({12}, 0.05);
+  return set;
+}
+
+std::unique_ptr<diffusion::Trainer> small_trainer() {
+  diffusion::UNetConfig unet;
+  unet.in_channels = 4;
+  unet.base_channels = 8;
+  unet.channel_mult = {1, 2};
+  unet.dropout = 0.2;  // dropout draws from the global generator: resume must restore it
+  diffusion::TrainerOptions options;
+  options.warmup_steps = 3;
+  options.seed = 11;
+  return std::make_unique<diffusion::Trainer>(unet, diffusion::EdmConfig{},
+                                              std::make_shared<diffusion::AmbientObjective>(0.5, 2), options);
+}
+
+void train(diffusion::Trainer& t, const diffusion::TrainingSet& data, int64_t until) {
+  diffusion::BatchLoader loader(data, 4, 5, torch::kCPU);
+  while (t.steps_done() < until) t.step(loader.get(t.steps_done()));
+}
+
+void expect_same_weights(diffusion::EdmDenoiser& a, diffusion::EdmDenoiser& b) {
+  const auto pb = b->named_parameters();
+  for (const auto& p : a->named_parameters()) EXPECT_TRUE(torch::equal(p.value(), pb[p.key()])) << p.key();
+}
+
+TEST(Trainer, ResumedRunMatchesAnUninterruptedOneExactly) {
+  const diffusion::TrainingSet data = small_ambient_set();
+  auto straight = small_trainer();
+  train(*straight, data, 6);
+
+  auto first = small_trainer();
+  train(*first, data, 3);
+  std::stringstream file;
+  diffusion::save_checkpoint(file, *first, {{"note", "test"}});
+  first.reset();
+  torch::manual_seed(999);  // whatever happened in between must not matter
+  diffusion::Checkpoint checkpoint(file);
+  EXPECT_EQ(checkpoint.description()["step"], 3);
+  EXPECT_EQ(checkpoint.description()["note"], "test");
+  EXPECT_EQ(checkpoint.description()["objective"]["name"], "ambient");
+  auto resumed = checkpoint.trainer();
+  train(*resumed, data, 6);
+  expect_same_weights(straight->model(), resumed->model());
+  expect_same_weights(straight->ema(), resumed->ema());
+}
+
+TEST(Trainer, SavedPriorGivesBitIdenticalOutputs) {
+  const diffusion::TrainingSet data = small_ambient_set();
+  auto t = small_trainer();
+  train(*t, data, 2);
+  std::stringstream file;
+  diffusion::save_checkpoint(file, *t);
+  diffusion::Checkpoint checkpoint(file);
+  diffusion::Prior prior = checkpoint.prior();
+  EXPECT_EQ(prior.objective->name(), "ambient");
+  torch::NoGradGuard no_grad;
+  const torch::Tensor x = torch::randn({3, 2, 8, 8}), sigma = torch::tensor({0.1f, 1.0f, 10.0f});
+  const torch::Tensor condition = torch::ones({3, 2, 8, 8});
+  t->ema()->eval();
+  EXPECT_TRUE(torch::equal(t->ema()->forward(x, sigma, condition), prior.denoiser->forward(x, sigma, condition)));
+}
+
+TEST(Trainer, EmaFollowsTheWeights) {
+  const diffusion::TrainingSet data = small_ambient_set();
+  auto t = small_trainer();
+  train(*t, data, 3);
+  // After the first steps the average sits between the initial and current weights: it moved.
+  auto fresh = small_trainer();
+  double moved = 0;
+  const auto initial = fresh->model()->named_parameters();
+  for (const auto& p : t->ema()->named_parameters()) moved += (p.value() - initial[p.key()]).abs().sum().item<double>();
+  EXPECT_GT(moved, 0);
+}
+
+TEST(Checkpoint, RefusesWhatIsNotAPrior) {
+  std::stringstream garbage("this is not a checkpoint");
+  EXPECT_THROW(diffusion::Checkpoint{garbage}, Error);
+  std::stringstream archive;  // a LibTorch archive, but not ours
+  torch::serialize::OutputArchive other;
+  other.write("weights", torch::ones({2}));
+  other.save_to(archive);
+  EXPECT_THROW(diffusion::Checkpoint{archive}, Error);
+}
+
+TEST(BatchIndices, EveryEpochVisitsEverySliceOnceAndRepeatsForTheSameSeed) {
+  const int64_t n = 10, batch = 5;
+  for (int64_t epoch = 0; epoch < 3; ++epoch) {
+    const torch::Tensor seen = torch::cat({diffusion::batch_indices(n, batch, 2 * epoch, 7),
+                                           diffusion::batch_indices(n, batch, 2 * epoch + 1, 7)});
+    EXPECT_TRUE(torch::equal(std::get<0>(seen.sort()), torch::arange(n)));
+  }
+  EXPECT_TRUE(torch::equal(diffusion::batch_indices(n, 3, 4, 7), diffusion::batch_indices(n, 3, 4, 7)));
+  EXPECT_FALSE(torch::equal(diffusion::batch_indices(n, 10, 0, 7), diffusion::batch_indices(n, 10, 0, 8)));
+}
+
+TEST(BatchLoader, DeliversTheBatchOfEachStepInAnyOrder) {
+  const diffusion::TrainingSet data = small_ambient_set();
+  diffusion::BatchLoader loader(data, 4, 1, torch::kCPU);
+  for (int64_t step : {0, 1, 2, 7, 3}) {
+    const diffusion::TrainingBatch b = loader.get(step);
+    const diffusion::TrainingBatch expected = data.gather(diffusion::batch_indices(12, 4, step, 1));
+    EXPECT_TRUE(torch::equal(b.images, expected.images));
+    EXPECT_TRUE(torch::equal(b.masks, expected.masks));
+  }
+}
+
+}  // namespace
+}  // namespace ambient::test
