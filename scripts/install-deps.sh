@@ -9,6 +9,9 @@ packages=(
   # numerics and formats
   libtorch-dev libfftw3-dev libhdf5-dev libismrmrd-dev ismrmrd-tools
   libbart-dev bart libblas-dev libnifti2-dev libniftiio-dev libpng-dev
+  # an optimised BLAS behind libblas.so.3 (Debian's alternatives pick it over the reference
+  # one): LibTorch's matrix products and its CPU convolutions' fallbacks run ~2x faster
+  libopenblas0-pthread
   # application plumbing
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   # tests and benchmarks

@@ -45,5 +45,9 @@ void add_simulate_command(CLI::App& app, const GlobalOptions& global);
 void add_mask_command(CLI::App& app, const GlobalOptions& global);
 void add_espirit_command(CLI::App& app, const GlobalOptions& global);
 void add_metrics_command(CLI::App& app, const GlobalOptions& global);
+void add_train_command(CLI::App& app, const GlobalOptions& global);
+void add_finetune_command(CLI::App& app, const GlobalOptions& global);
+void add_sample_command(CLI::App& app, const GlobalOptions& global);
+void add_audit_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace ambient::cli

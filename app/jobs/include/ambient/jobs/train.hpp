@@ -31,7 +31,7 @@ struct TrainRequest {
   int64_t sample_count = 16;
   int sample_steps = 32;              // Heun steps of the sample grids
   bool resume = false;                // continue the run in run_dir
-  std::string from;                   // fine-tune: start from this prior's weights
+  std::string from;                   // fine-tune: start from this prior's weights (unused on resume)
   bool overwrite = false;             // replace a finished or unrelated run in run_dir
 };
 

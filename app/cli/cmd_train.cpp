@@ -1,0 +1,135 @@
+// ambient train / ambient finetune: learn a diffusion prior from k-space files.
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "ambient/jobs/train.hpp"
+#include "cli_common.hpp"
+
+namespace ambient::cli {
+
+namespace {
+
+// Ctrl-C or a scheduler's SIGTERM stops training at the next step with a checkpoint
+// written, instead of losing everything since the last one.
+Progress* interruptible = nullptr;
+extern "C" void stop_training(int) {
+  if (interruptible) interruptible->cancel();
+}
+
+void add_train_options(CLI::App& c, jobs::TrainRequest& r, bool fine_tune) {
+  c.add_option("data", r.data.inputs, "k-space files or folders of them")->required();
+  c.add_option("-r,--run", r.run_dir, "run directory (config, log, checkpoint.pt, sample grids)")->required();
+  c.add_option("--objective", r.objective, "clean, ambient (subsampled data) or tweedie (noisy data)")
+      ->check(CLI::IsMember({"clean", "ambient", "tweedie"}))
+      ->capture_default_str();
+  c.add_option("--extra-accel", r.extra_acceleration,
+               "ambient: the further mask Ã is this much more accelerated than each slice's own")
+      ->capture_default_str();
+  if (!fine_tune)
+    c.add_option("--network", r.network, "cpu or gpu preset, or a JSON file of the U-Net's settings")
+        ->capture_default_str();
+  c.add_option("--steps", r.steps, "total optimiser steps of the run")->capture_default_str();
+  c.add_option("--batch", r.batch, "slices per step")->capture_default_str();
+  c.add_option("--lr", r.trainer.learning_rate, "Adam's learning rate")->capture_default_str();
+  c.add_option("--warmup", r.trainer.warmup_steps, "steps of linear learning-rate warm-up")->capture_default_str();
+  c.add_option("--grad-clip", r.trainer.grad_clip, "largest gradient norm (0: no clipping)")->capture_default_str();
+  c.add_option("--ema", r.trainer.ema_decay, "decay per step of the weights' moving average")->capture_default_str();
+  c.add_option("--seed", r.trainer.seed, "seed of the weights, noise, masks Ã and batch order")->capture_default_str();
+  c.add_option("--log-every", r.log_every, "steps between log lines")->capture_default_str();
+  c.add_option("--checkpoint-every", r.checkpoint_every, "steps between checkpoints")->capture_default_str();
+  c.add_option("--sample-every", r.sample_every, "steps between sample grids (0: at the end only)")
+      ->capture_default_str();
+  c.add_option("--sample-count", r.sample_count, "images per sample grid")->capture_default_str();
+  c.add_flag("--resume", r.resume, "continue the run in --run from its checkpoint");
+  c.add_flag("-f,--force", r.overwrite, "start over in a --run directory that holds a run");
+  // The data.
+  c.add_option("--mask", r.data.mask.pattern,
+               "undersample retrospectively (equispaced, random, gaussian, poisson or a mask file); each slice "
+               "keeps its own fixed pattern");
+  c.add_option("--accel", r.data.mask.options.acceleration, "acceleration of --mask")->capture_default_str();
+  c.add_option("--acs", r.data.mask.options.calibration, "ACS lines of --mask (never dropped from Ã)")
+      ->capture_default_str();
+  c.add_option("--mask-seed", r.data.mask.options.seed, "seed of the --mask patterns")->capture_default_str();
+  c.add_option("--data-sigma", r.data.data_sigma,
+               "noise level of the normalised images (default: from the files' noise scans)");
+  c.add_option("--width", r.data.width, "crop or zero-pad images along x (readout) to this width");
+  c.add_option("--cache", r.data.cache_dir, "where coil maps and images are cached (default ~/.cache/ambient)");
+  add_espirit_options(c, r.data.espirit);
+  add_read_options(c, r.data.read);
+}
+
+void run_training(jobs::TrainRequest& r, const GlobalOptions& global) {
+  const auto progress = make_progress(global);
+  interruptible = progress.get();
+  std::signal(SIGINT, stop_training);
+  std::signal(SIGTERM, stop_training);
+  jobs::TrainSummary s;
+  try {
+    s = jobs::train(r, *progress);
+  } catch (const Cancelled&) {
+    interruptible = nullptr;
+    spdlog::info("stopped; {}/checkpoint.pt holds the last step: continue with --resume", r.run_dir);
+    throw;
+  }
+  interruptible = nullptr;
+  if (global.json) {
+    std::printf("%s\n", nlohmann::json({{"run", r.run_dir}, {"checkpoint", s.checkpoint}, {"slices", s.slices},
+                                        {"first_step", s.first_step}, {"last_step", s.last_step},
+                                        {"final_loss", s.final_loss}, {"images_per_second", s.images_per_second},
+                                        {"seconds", s.seconds}})
+                            .dump(2)
+                            .c_str());
+    return;
+  }
+  spdlog::info("trained steps {}..{} on {} slices in {:.1f} s ({:.2f} images/s), last loss {:.4f}", s.first_step,
+               s.last_step, s.slices, s.seconds, s.images_per_second, s.final_loss);
+  spdlog::info("wrote {}", s.checkpoint);
+}
+
+}  // namespace
+
+void add_train_command(CLI::App& app, const GlobalOptions& global) {
+  auto r = std::make_shared<jobs::TrainRequest>();
+  CLI::App* c = app.add_subcommand("train", "train a diffusion prior on k-space data");
+  c->footer(
+      "Trains an EDM-preconditioned U-Net prior on every slice of the given k-space files. "
+      "Objectives: 'clean' (denoising score matching on the coil-combined images; needs fully "
+      "sampled data to be meaningful), 'ambient' (Aali et al. 2024: learns the clean prior from "
+      "subsampled data, each slice through its own mask; noisy data are handled with Tweedie's "
+      "correction when their noise level is known), 'tweedie' (Daras et al. 2024: learns the "
+      "clean prior from noisy fully sampled data). Coil maps come from ESPIRiT on each slice's "
+      "calibration region and are cached; images are normalised by the 99th percentile of the "
+      "calibration image.\nThe run directory receives config.json, manifest.json, log.jsonl, "
+      "checkpoint.pt (every --checkpoint-every steps, atomically) and samples-STEP.png grids. "
+      "Ctrl-C stops after the current step with a checkpoint; --resume continues exactly.\n\n"
+      "Examples:\n"
+      "  ambient train generated/colin27 --run runs/ambient-r4 --objective ambient --mask random "
+      "--accel 4 --acs 12\n"
+      "  ambient train generated/colin27 --run runs/ambient-r4 --objective ambient --mask random "
+      "--accel 4 --acs 12 --resume");
+  add_train_options(*c, *r, false);
+  c->callback([r, &global] { run_training(*r, global); });
+}
+
+void add_finetune_command(CLI::App& app, const GlobalOptions& global) {
+  auto r = std::make_shared<jobs::TrainRequest>();
+  r->steps = 1000;
+  r->trainer.learning_rate = 2e-4;
+  r->trainer.warmup_steps = 50;
+  CLI::App* c = app.add_subcommand("finetune", "fine-tune a trained prior on new (small, corrupted) data");
+  c->footer(
+      "Starts from the averaged weights of --from (its network and preconditioning) and trains "
+      "on the new data with a fresh optimiser, by default for fewer steps at a lower learning rate "
+      "than `ambient train`. Every other option is train's; the checkpoint records the prior it "
+      "started from.\n\n"
+      "Example: ambient finetune --from runs/brain/checkpoint.pt knees/ --run runs/knee-ft "
+      "--objective ambient --mask random --accel 4 --acs 12");
+  c->add_option("--from", r->from, "the prior to start from")->required();
+  add_train_options(*c, *r, true);
+  c->callback([r, &global] { run_training(*r, global); });
+}
+
+}  // namespace ambient::cli
