@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "ambient/core/error.hpp"
+#include "ambient/jobs/prior_tools.hpp"
 #include "ambient/recon/mask_analysis.hpp"
 
 namespace ambient::jobs {
@@ -72,6 +73,13 @@ void print(std::ostringstream& out, const json& j, int indent) {
 
 json describe_file(const std::string& path, const io::ReadOptions& options, io::DataKind kind,
                    bool with_header) {
+  if (is_prior_file(path)) {
+    json out = {{"path", path}};  // the description names its format: ambient-prior
+    json d = read_prior_description(path);
+    d["data"].erase("files");  // the manifest's file list can be long: `data_hash` names it
+    out.update(d);
+    return out;
+  }
   const io::FileFormat format = io::detect_format(path);
   json out = {{"path", path}, {"format", io::format_name(format)}};
   if (kind == io::DataKind::image) {

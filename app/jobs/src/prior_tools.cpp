@@ -26,6 +26,20 @@ diffusion::Prior read_prior(const std::string& path) {
   }
 }
 
+nlohmann::json read_prior_description(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FileError(path, "cannot be read");
+  try {
+    return diffusion::Checkpoint(in).description();
+  } catch (const Error& e) {
+    throw FileError(path, e.what());
+  }
+}
+
+bool is_prior_file(const std::string& path) {
+  return path.size() > 3 && path.compare(path.size() - 3, 3, ".pt") == 0;
+}
+
 namespace {
 
 std::pair<int64_t, int64_t> training_size(const diffusion::Prior& prior, int64_t height, int64_t width) {

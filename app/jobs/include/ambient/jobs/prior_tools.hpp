@@ -15,6 +15,10 @@ namespace ambient::jobs {
 
 // Reads a prior file; FileError when it is missing or not a prior.
 diffusion::Prior read_prior(const std::string& path);
+// Only its description (network, objective, mask rule, data, step).
+nlohmann::json read_prior_description(const std::string& path);
+// A name ending in .pt: prior files are LibTorch archives.
+bool is_prior_file(const std::string& path);
 
 struct SampleRequest {
   std::string prior;

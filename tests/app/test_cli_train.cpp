@@ -1,0 +1,191 @@
+// `ambient train`, `finetune`, `sample`, `audit` end to end on a tiny simulated dataset:
+// the run directory, exact resume (after a clean stop and after kill -9), fine-tuning,
+// sampling, the memorisation audit, and the refusals that protect existing runs.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ambient::test {
+namespace {
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+// Three 32 x 32 phantom scans with 4 coils, a tiny network and the options every run shares.
+class TrainCommand : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(dir / "data");
+    for (int seed : {1, 2, 3})
+      ASSERT_EQ(ambient("-q simulate --phantom-size 32 --coils 4 --noise 0.01 --seed " + std::to_string(seed) +
+                        " -o " + (dir / "data") + "/scan" + std::to_string(seed) + ".h5").exit_code, 0);
+    write_text(dir / "net.json", R"({"in_channels": 4, "out_channels": 2, "base_channels": 8,
+      "channel_mult": [1, 2], "blocks_per_level": 1, "attention_levels": [1], "dropout": 0.1})");
+  }
+  // The data and training options; `train` adds the network, `finetune` takes --from's.
+  std::string data() const {
+    return " " + (dir / "data") + " --cache " + (dir / "cache") +
+           " --mask random --accel 2 --acs 8 --kernel 4 --batch 2 --log-every 1 --sample-count 2 ";
+  }
+  std::string common() const { return data() + "--network " + (dir / "net.json") + " "; }
+  // The prior's samples for a fixed seed, as bytes: equal bytes mean equal weights.
+  std::string samples_of(const std::string& checkpoint, const std::string& name) {
+    const auto r = ambient("-q sample " + checkpoint + " --count 2 --steps 3 -o " + (dir / name));
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return read_all(dir / name);
+  }
+  TempDir dir;
+};
+
+TEST_F(TrainCommand, WritesARunDirectoryAndResumesExactly) {
+  auto r = ambient("-q train" + common() + "--run " + (dir / "straight") + " --steps 4 --sample-every 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  for (const char* name : {"config.json", "manifest.json", "log.jsonl", "checkpoint.pt", "samples-2.png", "samples-4.png"})
+    EXPECT_TRUE(fs::exists(dir / ("straight/" + std::string(name)))) << name;
+  std::ifstream log(dir / "straight/log.jsonl");
+  std::string line;
+  int64_t lines = 0;
+  while (std::getline(log, line)) EXPECT_EQ(nlohmann::json::parse(line)["step"], ++lines);
+  EXPECT_EQ(lines, 4);
+  const auto manifest = nlohmann::json::parse(read_all(dir / "straight/manifest.json"));
+  EXPECT_EQ(manifest["slices"], 3);
+  EXPECT_NEAR(manifest["acceleration"].get<double>(), 2.0, 0.3);
+
+  // The checkpoint describes itself.
+  r = ambient("--json info " + (dir / "straight/checkpoint.pt"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto info = nlohmann::json::parse(r.output);
+  EXPECT_EQ(info["format"], "ambient-prior");
+  EXPECT_EQ(info["step"], 4);
+  EXPECT_EQ(info["objective"]["name"], "ambient");
+  EXPECT_EQ(info["sampling_mask"]["kind"], "random");
+  EXPECT_EQ(info["unet"]["base_channels"], 8);
+
+  // Two steps, stop, two more: the same prior as four in one go.
+  ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "split") + " --steps 2").exit_code, 0);
+  r = ambient("-q train" + common() + "--run " + (dir / "split") + " --steps 4 --resume");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(samples_of(dir / "straight/checkpoint.pt", "a.npy"), samples_of(dir / "split/checkpoint.pt", "b.npy"));
+  // And training moved the weights: a 2-step prior samples differently.
+  ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "short") + " --steps 2").exit_code, 0);
+  EXPECT_NE(samples_of(dir / "straight/checkpoint.pt", "d.npy"), samples_of(dir / "short/checkpoint.pt", "e.npy"));
+}
+
+TEST_F(TrainCommand, ResumesAfterKillMinus9AsIfNeverStopped) {
+  // Kill a long run once it has checkpointed, then finish both it and an uninterrupted run
+  // at the same step count a few steps past wherever the kill landed.
+  const std::string killed = dir / "killed";
+  const auto started = run("(" + std::string(AMBIENT_BINARY) + " -q train" + common() + "--run " + killed +
+                           " --steps 100000 --checkpoint-every 1 > /dev/null 2>&1 & echo $! > " + (dir / "pid") + ")");
+  ASSERT_EQ(started.exit_code, 0);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!fs::exists(killed + "/checkpoint.pt") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // into a later step or a checkpoint write
+  ASSERT_EQ(run("kill -9 $(cat " + (dir / "pid") + ")").exit_code, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_TRUE(fs::exists(killed + "/checkpoint.pt"));
+
+  auto r = ambient("--json info " + killed + "/checkpoint.pt");
+  ASSERT_EQ(r.exit_code, 0) << "the checkpoint must survive a kill: " << r.output;
+  const int64_t target = nlohmann::json::parse(r.output)["step"].get<int64_t>() + 3;
+  r = ambient("-q train" + common() + "--run " + killed + " --steps " + std::to_string(target) + " --resume");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = ambient("-q train" + common() + "--run " + (dir / "straight") + " --steps " + std::to_string(target));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(samples_of(killed + "/checkpoint.pt", "a.npy"), samples_of(dir / "straight/checkpoint.pt", "b.npy"));
+  // The log was cut back to the checkpoint and continued: one line per step.
+  std::ifstream log(killed + "/log.jsonl");
+  std::string line;
+  int64_t step = 0;
+  while (std::getline(log, line)) EXPECT_EQ(nlohmann::json::parse(line)["step"], ++step);
+  EXPECT_EQ(step, target);
+}
+
+TEST_F(TrainCommand, FineTunesSamplesAndAudits) {
+  ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "base") + " --steps 2").exit_code, 0);
+  auto r = ambient("-q finetune --from " + (dir / "base/checkpoint.pt") + data() + "--run " + (dir / "tuned") +
+                   " --steps 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = ambient("--json info " + (dir / "tuned/checkpoint.pt"));
+  const auto info = nlohmann::json::parse(r.output);
+  EXPECT_EQ(info["fine_tuned_from"]["step"], 2);
+  EXPECT_EQ(info["step"], 2);
+
+  r = ambient("-q --json sample " + (dir / "tuned/checkpoint.pt") + " --count 3 --steps 4 -o " + (dir / "s.png") +
+              " -o " + (dir / "s.npy"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(nlohmann::json::parse(r.output)["network_evaluations"], 7);
+  const std::string shape = python("import numpy, sys; print(numpy.load(sys.argv[1]).shape)", dir / "s.npy");
+  EXPECT_NE(shape.find("(3, 32, 32)"), std::string::npos) << shape;
+  EXPECT_TRUE(fs::exists(dir / "s.png"));
+
+  r = ambient("-q --json audit " + (dir / "tuned/checkpoint.pt") + " " + (dir / "data") + " --cache " +
+              (dir / "cache") + " --mask random --accel 2 --acs 8 --kernel 4 --count 4 --steps 3 --top 2 --report " +
+              (dir / "audit.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto audit = nlohmann::json::parse(r.output);
+  int64_t counted = 0;
+  for (const auto& bin : audit["histogram"]) counted += bin.get<int64_t>();
+  EXPECT_EQ(counted, 4);
+  EXPECT_EQ(audit["top"].size(), 2u);
+  EXPECT_TRUE(audit["same_data_as_training"]);
+  const auto report = nlohmann::json::parse(read_all(dir / "audit.json"));
+  EXPECT_EQ(report["nearest"].size(), 4u);
+  const double c = report["nearest"][0]["correlation"].get<double>();
+  EXPECT_TRUE(c >= -1 && c <= 1) << c;
+}
+
+TEST_F(TrainCommand, RefusesToHarmExistingRunsAndBadInput) {
+  ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "run") + " --steps 1").exit_code, 0);
+  const std::string before = read_all(dir / "run/checkpoint.pt");
+  auto r = ambient("train" + common() + "--run " + (dir / "run") + " --steps 1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("already holds a run"), std::string::npos) << r.output;
+  EXPECT_EQ(read_all(dir / "run/checkpoint.pt"), before);
+
+  r = ambient("train" + common() + "--run " + (dir / "none") + " --steps 1 --resume");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("nothing to resume"), std::string::npos) << r.output;
+
+  // Resuming on other data would silently mix datasets.
+  r = ambient("train" + common() + "--run " + (dir / "run") + " --steps 2 --resume --mask-seed 9");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("other data"), std::string::npos) << r.output;
+
+  write_text(dir / "fake.pt", "not a checkpoint");
+  r = ambient("finetune --from " + (dir / "fake.pt") + data() + "--run " + (dir / "ft") + " --steps 1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("fake.pt"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("not an Ambient prior"), std::string::npos) << r.output;
+  r = ambient("sample " + (dir / "fake.pt") + " -o " + (dir / "x.png"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_FALSE(fs::exists(dir / "x.png"));
+
+  fs::create_directories(dir / "empty");
+  r = ambient("train " + (dir / "empty") + " --run " + (dir / "r2"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("holds no k-space files"), std::string::npos) << r.output;
+
+  // A clean prior cannot be fine-tuned with the ambient objective (different inputs).
+  ASSERT_EQ(ambient("-q train" + common() + "--objective clean --run " + (dir / "clean") + " --steps 1").exit_code, 0);
+  r = ambient("finetune --from " + (dir / "clean/checkpoint.pt") + data() + "--run " + (dir / "ft2") + " --steps 1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("cannot be fine-tuned"), std::string::npos) << r.output;
+}
+
+}  // namespace
+}  // namespace ambient::test
