@@ -28,6 +28,9 @@ void add_train_options(CLI::App& c, jobs::TrainRequest& r, bool fine_tune) {
   c.add_option("--extra-accel", r.extra_acceleration,
                "ambient: the further mask Ã is this much more accelerated than each slice's own")
       ->capture_default_str();
+  c.add_option("--consistency", r.consistency_weight,
+               "tweedie: weight of the consistency loss that trains noise levels below the data's (0: off)")
+      ->capture_default_str();
   if (!fine_tune)
     c.add_option("--network", r.network, "cpu or gpu preset, or a JSON file of the U-Net's settings")
         ->capture_default_str();

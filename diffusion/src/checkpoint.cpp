@@ -14,7 +14,7 @@ constexpr int kVersion = 1;
 std::shared_ptr<const Objective> make_objective(const nlohmann::json& d) {
   const std::string name = d.at("name").get<std::string>();
   if (name == "clean") return std::make_shared<CleanObjective>();
-  if (name == "tweedie") return std::make_shared<TweedieObjective>();
+  if (name == "tweedie") return std::make_shared<TweedieObjective>(d.value("consistency_weight", 0.0));
   if (name == "ambient")
     return std::make_shared<AmbientObjective>(d.at("extra_acceleration").get<double>(),
                                               d.at("calibration").get<int64_t>());

@@ -25,7 +25,38 @@ torch::Tensor TweedieObjective::loss(EdmDenoiser& denoiser, const TrainingBatch&
   const torch::Tensor x_sigma = x_n + extra.reshape({-1, 1, 1, 1}) * at::normal(0.0, 1.0, x_n.sizes(), generator);
   const torch::Tensor ratio = (sigma_n * sigma_n / (sigma * sigma)).reshape({-1, 1, 1, 1});
   const torch::Tensor predicted_data = ratio * x_sigma + (1 - ratio) * denoiser->forward(x_sigma, sigma);
-  return (loss_weight(sigma, denoiser->edm()) * (predicted_data - x_n).pow(2).mean({1, 2, 3})).mean();
+  torch::Tensor loss = (loss_weight(sigma, denoiser->edm()) * (predicted_data - x_n).pow(2).mean({1, 2, 3})).mean();
+  if (consistency_weight_ > 0 && (sigma_n > 0).all().item<bool>())
+    loss = loss + consistency_weight_ * consistency_loss(denoiser, x_n, sigma_n, generator);
+  return loss;
+}
+
+torch::Tensor consistency_target(const BatchDenoiser& denoiser, const torch::Tensor& x, const torch::Tensor& sigma,
+                                 const torch::Tensor& sigma_next, at::Generator generator) {
+  torch::NoGradGuard no_grad;
+  const torch::Tensor r = (sigma_next * sigma_next / (sigma * sigma)).reshape({-1, 1, 1, 1});
+  const torch::Tensor mean = r * x + (1 - r) * denoiser(x, sigma);
+  const torch::Tensor spread = sigma_next.reshape({-1, 1, 1, 1}) * torch::sqrt(1 - r);
+  return denoiser(mean + spread * at::normal(0.0, 1.0, x.sizes(), generator), sigma_next);
+}
+
+torch::Tensor TweedieObjective::consistency_loss(EdmDenoiser& denoiser, const torch::Tensor& x_n,
+                                                 const torch::Tensor& sigma_n, at::Generator generator) const {
+  const BatchDenoiser d = [&denoiser](const torch::Tensor& x, const torch::Tensor& s) { return denoiser->forward(x, s); };
+  const int64_t b = x_n.size(0);
+  // Start just above the data's noise (sqrt(2) sigma_n), then an ODE step below it.
+  const torch::Tensor sigma_high = sigma_n * std::sqrt(2.0);
+  const torch::Tensor x_high = x_n + sigma_n.reshape({-1, 1, 1, 1}) * at::normal(0.0, 1.0, x_n.sizes(), generator);
+  const torch::Tensor sigma_low = sigma_n * torch::exp(-at::rand({b}, generator) * std::log(20.0));
+  torch::Tensor x_low;
+  {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor slope = (x_high - d(x_high, sigma_high)) / sigma_high.reshape({-1, 1, 1, 1});
+    x_low = x_high + (sigma_low - sigma_high).reshape({-1, 1, 1, 1}) * slope;
+  }
+  const torch::Tensor target = consistency_target(d, x_low, sigma_low, sigma_low * 0.5, generator);
+  const torch::Tensor residual = denoiser->forward(x_low, sigma_low) - target;
+  return (loss_weight(sigma_low, denoiser->edm()) * residual.pow(2).mean({1, 2, 3})).mean();
 }
 
 namespace {

@@ -200,4 +200,47 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& noi
   return conv_out(torch::silu(norm_out(h)));
 }
 
+double UNetImpl::forward_flops(int64_t height, int64_t width) const {
+  auto conv = [](const torch::nn::Conv2dImpl& c, double pixels) {  // pixels of the output
+    const auto& o = c.options;
+    return 2.0 * pixels * static_cast<double>(o.in_channels() * o.out_channels() * (*o.kernel_size())[0] *
+                                              (*o.kernel_size())[1]);
+  };
+  auto block = [&](const torch::nn::Module& m, double pixels) {
+    double f = 0;
+    for (const auto& child : m.named_children()) {
+      if (const auto* c = child.value()->as<torch::nn::Conv2d>()) f += conv(*c, pixels);
+    }
+    if (const auto* a = dynamic_cast<const AttentionImpl*>(&m)) {
+      const double c = static_cast<double>(a->proj->options.out_channels());
+      f += 2 * 2.0 * pixels * pixels * c;  // q^T k and v w^T over all pixel pairs
+    }
+    return f;
+  };
+  double pixels = static_cast<double>(height * width);
+  double f = 2.0 * static_cast<double>(embed_1->weight.numel() + embed_2->weight.numel());
+  f += conv(*conv_in, pixels) + conv(*conv_out, pixels);
+  for (size_t i = 0; i < encoder->size(); ++i) {
+    if (encoder_kind[i] == 2) {
+      pixels /= 4;  // stride 2: output pixels
+      f += conv(*encoder[i]->as<torch::nn::Conv2d>(), pixels);
+    } else {
+      f += block(*encoder[i], pixels);
+    }
+  }
+  for (size_t i = 0; i < middle->size(); ++i) f += block(*middle[i], pixels);
+  for (size_t i = 0; i < decoder->size(); ++i) {
+    if (decoder_kind[i] == 2) {
+      pixels *= 4;
+      f += conv(*decoder[i]->as<torch::nn::Conv2d>(), pixels);
+    } else {
+      f += block(*decoder[i], pixels);
+    }
+  }
+  // Each residual block's embedding projection, per image.
+  for (const auto& m : modules(false))
+    if (const auto* r = dynamic_cast<const ResBlockImpl*>(m.get())) f += 2.0 * static_cast<double>(r->affine->weight.numel());
+  return f;
+}
+
 }  // namespace ambient::diffusion

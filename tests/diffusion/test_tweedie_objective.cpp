@@ -48,5 +48,50 @@ TEST(TweedieObjective, LearnsTheCleanPosteriorMeanFromNoisyData) {
   }
 }
 
+// The consistency target averages to D(x, sigma) for the true posterior mean (Gaussian data:
+// the closed form) and not for a wrong denoiser: what makes its loss pull toward the truth.
+TEST(TweedieConsistency, TargetAveragesToTheTruePosteriorMeanOnly) {
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(4);
+  const GaussianImages data(g);
+  const torch::Tensor s = data.covariance();
+  auto exact = [&s](double scale) {
+    return [&s, scale](const torch::Tensor& x, const torch::Tensor& sigma) {
+      const double v = sigma[0].item<double>();  // one level per call in this test
+      const torch::Tensor map = torch::matmul(s, torch::inverse(s + v * v * torch::eye(128)));
+      return scale * torch::matmul(x.reshape({x.size(0), 128}), map.t()).reshape(x.sizes());
+    };
+  };
+  const int64_t n = 20000;
+  const double sigma = 0.2;
+  // One noisy image, repeated: the average over the step's randomness alone.
+  const torch::Tensor x0 = data.sample(1, g);
+  const torch::Tensor x = (x0 + sigma * at::normal(0.0, 1.0, x0.sizes(), g)).expand({n, 2, 8, 8}).contiguous();
+  const torch::Tensor levels = torch::full({n}, sigma), next = torch::full({n}, 0.1);
+  for (double scale : {1.0, 0.7}) {
+    const diffusion::BatchDenoiser d = exact(scale);
+    const torch::Tensor residual = d(x, levels) - diffusion::consistency_target(d, x, levels, next, g);
+    const double bias = residual.mean(0).norm().item<double>() / d(x, levels)[0].norm().item<double>();
+    if (scale == 1.0)
+      EXPECT_LT(bias, 0.01) << "the true posterior mean is consistent";
+    else
+      EXPECT_GT(bias, 0.05) << "a shrunk denoiser is not";
+  }
+}
+
+TEST(TweedieConsistency, AddsToTheLossAndTrains) {
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(5);
+  const GaussianImages data(g);
+  TinyDenoiser tiny(0);
+  const diffusion::TweedieObjective plain, consistent(1.0);
+  const torch::Tensor x_n = data.sample(16, g) + 0.3 * at::normal(0.0, 1.0, {16, 2, 8, 8}, g);
+  const diffusion::TrainingBatch batch{x_n, {}, {}, torch::full({16}, 0.3)};
+  at::Generator g1 = at::make_generator<at::CPUGeneratorImpl>(9), g2 = at::make_generator<at::CPUGeneratorImpl>(9);
+  const double without = plain.loss(tiny.model, batch, g1).item<double>();
+  const torch::Tensor with = consistent.loss(tiny.model, batch, g2);
+  EXPECT_GT(with.item<double>(), without);  // same draws for the Tweedie part, plus a positive term
+  tiny.step(with);  // and it back-propagates
+  EXPECT_EQ(consistent.describe()["consistency_weight"], 1.0);
+}
+
 }  // namespace
 }  // namespace ambient::test

@@ -45,5 +45,22 @@ TEST(EdmDenoiser, StartsAsTheSkipConnectionAndTakesConditioning) {
   EXPECT_THROW(d->forward(x, sigma), Error);  // the conditioning channels are missing
 }
 
+TEST(UNet, CountsItsFlopsLayerByLayer) {
+  diffusion::UNetConfig c;  // one level: conv_in, block; block, attention, block; 2 blocks; conv_out
+  c.base_channels = 8;
+  c.channel_mult = {1};
+  diffusion::UNet net(c);
+  // At 4 x 4 (16 pixels), 2 FLOPs per multiply-add, by hand:
+  const double expected = 2 * 16 * (2 * 8 * 9)                     // conv_in 2 -> 8
+                          + 3 * 2 * (2 * 16 * 8 * 8 * 9)           // encoder and middle blocks
+                          + 2 * 16 * 8 * 24 + 2 * 16 * 8 * 8       // attention qkv and projection
+                          + 4 * 16 * 16 * 8                        // attention products
+                          + 2 * (2 * 16 * (16 * 8 * 9 + 8 * 8 * 9 + 16 * 8))  // decoder blocks with skips
+                          + 2 * 16 * (8 * 2 * 9)                   // conv_out 8 -> 2
+                          + 2 * (8 * 32 + 32 * 32)                 // noise embedding
+                          + 4 * 2 * (32 * 8);                      // each block's embedding projection
+  EXPECT_DOUBLE_EQ(net->forward_flops(4, 4), expected);
+}
+
 }  // namespace
 }  // namespace ambient::test

@@ -1,5 +1,6 @@
 #include "ambient/jobs/prior_tools.hpp"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -159,6 +160,48 @@ AuditSummary audit(const AuditRequest& r, Progress& progress) {
     out.commit();
   }
   return s;
+}
+
+std::vector<DenoisingError> evaluate_prior(const EvaluatePriorRequest& r, Progress& progress) {
+  diffusion::Prior prior = read_prior(r.prior);
+  const TrainingData data = load_training_data(r.data, progress);
+  if (data.acceleration > 1.01)
+    throw Error("the evaluation data are subsampled (R = " + std::to_string(data.acceleration) +
+                "): give fully sampled scans, whose images are the ground truth");
+  const bool ambient = prior.objective->condition_channels() > 0;
+  const int64_t n = data.set.size(), height = data.set.images.size(2), width = data.set.images.size(3);
+  const int64_t draws = ambient ? std::max<int64_t>(1, r.masks) : 1;
+  torch::NoGradGuard no_grad;
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(r.seed);
+  std::vector<DenoisingError> errors;
+  progress.begin("denoising held-out slices", static_cast<int64_t>(r.sigmas.size()) * n);
+  int64_t done = 0;
+  for (double sigma : r.sigmas) {
+    if (!(sigma > 0)) throw Error("noise levels must be > 0");
+    double error_input = 0, error_prior = 0, energy = 0;
+    for (int64_t start = 0; start < n; start += 4) {
+      progress.throw_if_cancelled();
+      const int64_t b = std::min<int64_t>(4, n - start);
+      const torch::Tensor x = data.set.images.narrow(0, start, b);
+      const torch::Tensor noisy = x + sigma * at::normal(0.0, 1.0, x.sizes(), g);
+      torch::Tensor estimate = torch::zeros_like(x);
+      for (int64_t k = 0; k < draws; ++k) {
+        const torch::Tensor masks =
+            ambient ? diffusion::ambient_masks(prior.description, b, height, width, r.seed * 104729 + start * 31 + k)
+                    : torch::Tensor();
+        estimate += diffusion::prior_denoiser(prior, masks)(noisy, sigma);
+      }
+      estimate /= static_cast<double>(draws);
+      error_input += (noisy - x).pow(2).sum().item<double>();
+      error_prior += (estimate - x).pow(2).sum().item<double>();
+      energy += x.pow(2).sum().item<double>();
+      done += b;
+      progress.update(done);
+    }
+    errors.push_back({sigma, error_input / energy, error_prior / energy});
+  }
+  progress.end();
+  return errors;
 }
 
 }  // namespace ambient::jobs

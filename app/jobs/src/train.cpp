@@ -36,7 +36,7 @@ diffusion::UNetConfig network_config(const std::string& network) {
 
 std::shared_ptr<const diffusion::Objective> objective_for(const TrainRequest& r) {
   if (r.objective == "clean") return std::make_shared<diffusion::CleanObjective>();
-  if (r.objective == "tweedie") return std::make_shared<diffusion::TweedieObjective>();
+  if (r.objective == "tweedie") return std::make_shared<diffusion::TweedieObjective>(r.consistency_weight);
   if (r.objective == "ambient") {
     if (!(r.extra_acceleration > 0)) throw Error("--extra-acceleration must be > 0");
     const int64_t calibration = r.data.mask.pattern.empty() ? 0 : r.data.mask.options.calibration;
@@ -186,6 +186,7 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
       for (const auto& entry : fs::directory_iterator(dir)) fs::remove(entry.path());
     fs::create_directories(dir);
     nlohmann::json config = {{"objective", r.objective}, {"extra_acceleration", r.extra_acceleration},
+                             {"consistency_weight", r.consistency_weight},
                              {"network", r.network}, {"trainer", r.trainer}, {"steps", r.steps},
                              {"batch", r.batch}, {"inputs", r.data.inputs}, {"from", r.from}};
     write_json(dir / "config.json", config);

@@ -215,6 +215,7 @@ TrainingData load_training_data(const TrainingDataOptions& o, Progress& progress
   for (int64_t s = 0; s < d.set.size() && d.line_masks; ++s) d.line_masks = recon::is_line_mask(d.set.masks[s]);
   d.manifest["slices"] = d.set.size();
   d.manifest["acceleration"] = d.acceleration;
+  d.manifest["data_sigma_mean"] = d.set.data_sigma.mean().item<double>();
   d.manifest["size"] = {shape[2], shape[3]};
   d.manifest_hash = digest(d.manifest.dump());
   return d;

@@ -3,6 +3,7 @@
 // the scalar loss to minimise; what "data" means depends on the objective.
 #include <torch/types.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -74,16 +75,39 @@ class AmbientObjective : public Objective {
 // x_n = x0 + sigma_n n with known sigma_n (batch.data_sigma). For sigma > sigma_n,
 // x_sigma = x_n + sqrt(sigma^2 - sigma_n^2) n' and the loss
 // lambda(sigma) ||(sigma_n^2/sigma^2) x_sigma + (1 - sigma_n^2/sigma^2) h(x_sigma, sigma) - x_n||^2,
-// Tweedie's formula applied twice, whose minimiser is the clean E[x0 | x_sigma].
-// Noise levels are drawn as sigma = sqrt(sigma_n^2 + s^2) with s from EDM's distribution, so
-// every sample lies above its data noise. The consistency loss for sigma <= sigma_n is
-// not implemented yet (it needs the sampler); such a model is trained for sigma > sigma_n.
+// Tweedie's formula applied twice, whose minimiser is the clean E[x0 | x_sigma]; noise
+// levels are drawn as sigma = sqrt(sigma_n^2 + s^2) with s from EDM's distribution.
+// Below sigma_n no data exist at that noise level; with `consistency_weight` > 0 the model
+// is tied there to its own predictions (see consistency_target): from x_n plus noise it
+// takes an ODE step down to sigma_lo in (sigma_n / 20, sigma_n), and
+// lambda(sigma_lo) ||h(x_lo, sigma_lo) - stopgrad(consistency_target)||^2 is added.
 class TweedieObjective : public Objective {
  public:
+  explicit TweedieObjective(double consistency_weight = 0) : consistency_weight_(consistency_weight) {}
   std::string name() const override { return "tweedie"; }
+  nlohmann::json describe() const override {
+    return {{"name", name()}, {"consistency_weight", consistency_weight_}};
+  }
   int64_t condition_channels() const override { return 0; }
   torch::Tensor loss(EdmDenoiser& denoiser, const TrainingBatch& batch, at::Generator generator) const override;
+
+ private:
+  torch::Tensor consistency_loss(EdmDenoiser& denoiser, const torch::Tensor& x_n, const torch::Tensor& sigma_n,
+                                 at::Generator generator) const;
+  double consistency_weight_;
 };
+
+// A denoiser with one noise level per image: (x [b, 2, H, W], sigma [b]) -> [b, 2, H, W].
+using BatchDenoiser = std::function<torch::Tensor(const torch::Tensor& x, const torch::Tensor& sigma)>;
+
+// The consistency target at x (noise level sigma [b]): one stochastic reverse step to
+// sigma_next < sigma, x' ~ N(r x + (1 - r) D(x, sigma), sigma_next^2 (1 - r) I) with
+// r = sigma_next^2 / sigma^2 (the posterior step with D as the clean estimate), then
+// D(x', sigma_next). When D is the true posterior mean its expectation over the step is
+// D(x, sigma) (the tower property; exact for Gaussian data), so D is consistent where
+// the residual D(x, sigma) - target averages to zero.
+torch::Tensor consistency_target(const BatchDenoiser& denoiser, const torch::Tensor& x, const torch::Tensor& sigma,
+                                 const torch::Tensor& sigma_next, at::Generator generator);
 
 // The ambient network's view of an image x [batch, 2, H, W] through masks [batch, H, W]:
 // returns (Ã^H Ã x as [batch, 2, H, W], conditioning [batch, 2, H, W] = [mask, ones]).

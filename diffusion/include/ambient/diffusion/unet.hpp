@@ -43,6 +43,10 @@ class UNetImpl : public torch::nn::Module {
   // [batch, out_channels, H, W].
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& noise_labels);
   const UNetConfig& config() const { return config_; }
+  // Floating-point operations of one forward pass of one height x width image (2 per
+  // multiply-add of the convolutions, attention products and linear layers; norms and
+  // activations, a few percent, left out). A training step costs about 3x this.
+  double forward_flops(int64_t height, int64_t width) const;
 
  private:
   UNetConfig config_;

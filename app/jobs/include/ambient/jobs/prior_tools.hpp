@@ -70,4 +70,24 @@ struct AuditSummary {
 
 AuditSummary audit(const AuditRequest& request, Progress& progress);
 
+// How well a prior denoises held-out images: x = the data's images (give fully sampled
+// scans: they are the ground truth), x_sigma = x + sigma n, error ||D(x_sigma) - x||^2 /
+// ||x||^2 over all slices. An ambient prior sees x_sigma only through its masks Ã: its
+// estimate is the mean of h(Ã^H Ã x_sigma, sigma, Ã) over `masks` draws of Ã.
+struct EvaluatePriorRequest {
+  std::string prior;
+  TrainingDataOptions data;
+  std::vector<double> sigmas{0.2};
+  int64_t masks = 8;
+  uint64_t seed = 0;
+};
+
+struct DenoisingError {
+  double sigma = 0;
+  double input_nmse = 0;  // of x_sigma itself
+  double prior_nmse = 0;  // of the prior's estimate
+};
+
+std::vector<DenoisingError> evaluate_prior(const EvaluatePriorRequest& request, Progress& progress);
+
 }  // namespace ambient::jobs

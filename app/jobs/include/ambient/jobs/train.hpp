@@ -21,6 +21,7 @@ struct TrainRequest {
   std::string run_dir;
   std::string objective = "ambient";  // clean | ambient | tweedie
   double extra_acceleration = 1;      // ambient: Ã is this much more accelerated than A
+  double consistency_weight = 0;      // tweedie: weight of the consistency loss below sigma_n
   std::string network = "cpu";        // cpu | gpu preset, or a JSON file of UNetConfig
   diffusion::TrainerOptions trainer;
   int64_t steps = 10000;              // total optimiser steps of the run
