@@ -223,18 +223,18 @@ double UNetImpl::forward_flops(int64_t height, int64_t width) const {
   for (size_t i = 0; i < encoder->size(); ++i) {
     if (encoder_kind[i] == 2) {
       pixels /= 4;  // stride 2: output pixels
-      f += conv(*encoder[i]->as<torch::nn::Conv2d>(), pixels);
+      f += conv(*encoder->ptr(i)->as<torch::nn::Conv2d>(), pixels);
     } else {
-      f += block(*encoder[i], pixels);
+      f += block(*encoder->ptr(i), pixels);
     }
   }
-  for (size_t i = 0; i < middle->size(); ++i) f += block(*middle[i], pixels);
+  for (size_t i = 0; i < middle->size(); ++i) f += block(*middle->ptr(i), pixels);
   for (size_t i = 0; i < decoder->size(); ++i) {
     if (decoder_kind[i] == 2) {
       pixels *= 4;
-      f += conv(*decoder[i]->as<torch::nn::Conv2d>(), pixels);
+      f += conv(*decoder->ptr(i)->as<torch::nn::Conv2d>(), pixels);
     } else {
-      f += block(*decoder[i], pixels);
+      f += block(*decoder->ptr(i), pixels);
     }
   }
   // Each residual block's embedding projection, per image.

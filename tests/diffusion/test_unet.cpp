@@ -46,7 +46,7 @@ TEST(EdmDenoiser, StartsAsTheSkipConnectionAndTakesConditioning) {
 }
 
 TEST(UNet, CountsItsFlopsLayerByLayer) {
-  diffusion::UNetConfig c;  // one level: conv_in, block; block, attention, block; 2 blocks; conv_out
+  diffusion::UNetConfig c;  // one level: conv_in, block; block, attention, block; 2 blocks; conv_out (5 blocks)
   c.base_channels = 8;
   c.channel_mult = {1};
   diffusion::UNet net(c);
@@ -58,7 +58,7 @@ TEST(UNet, CountsItsFlopsLayerByLayer) {
                           + 2 * (2 * 16 * (16 * 8 * 9 + 8 * 8 * 9 + 16 * 8))  // decoder blocks with skips
                           + 2 * 16 * (8 * 2 * 9)                   // conv_out 8 -> 2
                           + 2 * (8 * 32 + 32 * 32)                 // noise embedding
-                          + 4 * 2 * (32 * 8);                      // each block's embedding projection
+                          + 5 * 2 * (32 * 8);                      // each of the 5 blocks embedding projection
   EXPECT_DOUBLE_EQ(net->forward_flops(4, 4), expected);
 }
 
