@@ -31,6 +31,9 @@ void save_checkpoint(std::ostream& out, const Trainer& trainer, const nlohmann::
   d["objective"] = trainer.objective().describe();
   d["trainer"] = trainer.options();
   d["step"] = trainer.steps_done();
+  int64_t parameters = 0;
+  for (const auto& p : t.model()->parameters()) parameters += p.numel();
+  d["parameters"] = parameters;
   torch::serialize::OutputArchive archive;
   archive.write("description", c10::IValue(d.dump()));
   trainer.save(archive);
