@@ -48,22 +48,6 @@ Trainer::Trainer(const UNetConfig& unet, const EdmConfig& edm, std::shared_ptr<c
   adam_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(options.learning_rate));
 }
 
-void Trainer::to(torch::Device device) {
-  model_->to(device);
-  ema_->to(device);
-  // Adam's moments follow their parameters: rebuild the optimiser around the moved ones
-  // with its state carried over through an archive.
-  torch::serialize::OutputArchive state;
-  adam_->save(state);
-  std::ostringstream bytes;
-  state.save_to(bytes);
-  adam_ = std::make_unique<torch::optim::Adam>(model_->parameters(), torch::optim::AdamOptions(options_.learning_rate));
-  std::istringstream in(bytes.str());
-  torch::serialize::InputArchive restored;
-  restored.load_from(in, device);
-  adam_->load(restored);
-}
-
 double Trainer::step(const TrainingBatch& batch) {
   model_->train();
   const double ramp = options_.warmup_steps > 0

@@ -149,6 +149,33 @@ TEST_F(TrainCommand, FineTunesSamplesAndAudits) {
   EXPECT_TRUE(c >= -1 && c <= 1) << c;
 }
 
+TEST_F(TrainCommand, CachesCoilMapsPerFileAndNoticesChanges) {
+  auto cached = [this] {
+    int64_t n = 0;
+    for (const auto& e : fs::directory_iterator(dir / "cache")) n += e.path().extension() == ".pt";
+    return n;
+  };
+  ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "a") + " --steps 1").exit_code, 0);
+  EXPECT_EQ(cached(), 3);
+  ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "b") + " --steps 1").exit_code, 0);
+  EXPECT_EQ(cached(), 3) << "the second run reuses every entry";
+  const auto hash_of = [this](const std::string& run) {
+    return nlohmann::json::parse(ambient("--json info " + (dir / (run + "/checkpoint.pt"))).output)["data_hash"];
+  };
+  EXPECT_EQ(hash_of("a"), hash_of("b"));
+
+  // A changed scan gets a new entry and a new data hash; a damaged entry is recomputed.
+  ASSERT_EQ(ambient("-q simulate --phantom-size 32 --coils 4 --noise 0.01 --seed 7 --force -o " + (dir / "data") +
+                    "/scan1.h5").exit_code, 0);
+  for (const auto& e : fs::directory_iterator(dir / "cache")) write_text(e.path().string(), "damaged");
+  ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "c") + " --steps 1").exit_code, 0);
+  EXPECT_EQ(cached(), 4);
+  EXPECT_NE(hash_of("a"), hash_of("c"));
+  // Other ESPIRiT settings are other data too.
+  ASSERT_EQ(ambient("-q train" + common() + "--threshold 0.01 --run " + (dir / "d") + " --steps 1").exit_code, 0);
+  EXPECT_EQ(cached(), 7);
+}
+
 TEST_F(TrainCommand, RefusesToHarmExistingRunsAndBadInput) {
   ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "run") + " --steps 1").exit_code, 0);
   const std::string before = read_all(dir / "run/checkpoint.pt");

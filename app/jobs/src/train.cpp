@@ -138,6 +138,9 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
 
   const TrainingData data = load_training_data(r.data, progress);
   const int64_t height = data.set.images.size(2), width = data.set.images.size(3);
+  if (r.objective == "tweedie" && !(data.set.data_sigma > 0).all().item<bool>())
+    throw Error("the tweedie objective needs each slice's noise level: the data have no noise scans; give "
+                "--data-sigma");
   nlohmann::json description = {{"data", data.manifest},
                                 {"data_hash", data.manifest_hash},
                                 {"normalisation", "99th percentile of the RSS image of the calibration region"},

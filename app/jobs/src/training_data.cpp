@@ -65,7 +65,8 @@ nlohmann::json options_json(const TrainingDataOptions& o) {
 torch::Tensor fit_width(const torch::Tensor& t, int64_t width) {
   const int64_t w = t.size(-1);
   if (width <= 0 || width == w) return t;
-  if (width < w) return t.narrow(-1, (w - width) / 2 + (w % 2 == 0 && width % 2 == 1 ? 1 : 0), width).contiguous();
+  // Centred: index w/2 (the FFT's centre) lands on width/2.
+  if (width < w) return t.narrow(-1, w / 2 - width / 2, width).contiguous();
   const int64_t before = width / 2 - w / 2;
   return torch::constant_pad_nd(t, {before, width - w - before});
 }

@@ -37,9 +37,6 @@ class Trainer {
   EdmDenoiser& model() { return model_; }
   EdmDenoiser& ema() { return ema_; }
   const Objective& objective() const { return *objective_; }
-  // Moves the model, its average and the optimiser state to `device`.
-  void to(torch::Device device);
-
   // Everything needed to continue: weights, average, optimiser moments, step and both
   // random generators (the objective's and the global one dropout draws from).
   void save(torch::serialize::OutputArchive& archive) const;
