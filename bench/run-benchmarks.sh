@@ -95,6 +95,8 @@ Google Benchmark means (in-process, \`build/bench/ambient_bench\`). Data: the fu
 8-coil brain (230 x 180, \`../shared/data-raw/autoespirit-brain-8ch\`), retrospectively
 undersampled at R = 4 with random lines and 24 ACS lines (\`ambient mask --kind random
 --accel 4 --acs 24 --seed 0\`). Ratios are ours / bart's; below 1 means faster.
+Training throughput of the diffusion priors has its own page and script:
+[benchmarks-training.md](benchmarks-training.md) (\`bash bench/run-training-benchmarks.sh\`).
 
 ## ESPIRiT (230 x 180 x 8, one map)
 

@@ -29,7 +29,8 @@ void add_sample_command(CLI::App& app, const GlobalOptions& global) {
   c->footer(
       "Draws images from a prior with EDM's deterministic sampler (Heun, Karras schedule). "
       "Ambient priors use the fixed-mask sampler: one random further-subsampled mask per image, "
-      "drawn by the prior's own rule and kept for the whole trajectory. A .png output is a grid "
+      "drawn by the prior's own rule and kept for the whole trajectory, seen through the coil "
+      "maps of one of a few training slices the prior carries (or --maps-from). A .png output is a grid "
       "of magnitudes in normalised units (window 0..1.2); .npy, .cfl, .nii and .h5 hold every "
       "complex sample as a slice.\n\n"
       "Example: ambient sample runs/ambient-r4/checkpoint.pt -o samples.png --count 16");
@@ -38,6 +39,9 @@ void add_sample_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("-n,--count", r->count, "number of samples")->capture_default_str();
   c->add_option("--size", *size, "image size N or NYxNX (default: the training data's)");
   c->add_option("--seed", r->seed, "random seed")->capture_default_str();
+  c->add_option("--maps-from", r->maps_from,
+                "ambient priors: sample through the ESPIRiT maps of this k-space file's slices instead of the "
+                "training slices' maps the prior carries");
   add_sampler_options(*c, r->sampler);
   add_write_options(*c, r->write);
   c->callback([r, size, &global] {

@@ -1,8 +1,10 @@
 // ambient train / ambient finetune: learn a diffusion prior from k-space files.
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "ambient/jobs/train.hpp"
@@ -13,11 +15,33 @@ namespace ambient::cli {
 namespace {
 
 // Ctrl-C or a scheduler's SIGTERM stops training at the next step with a checkpoint
-// written, instead of losing everything since the last one.
-Progress* interruptible = nullptr;
-extern "C" void stop_training(int) {
-  if (interruptible) interruptible->cancel();
+// written, instead of losing everything since the last one; a second one stops at once.
+std::atomic<Progress*> interruptible{nullptr};
+extern "C" void stop_training(int signal) {
+  if (Progress* p = interruptible.load()) p->cancel();  // an atomic store: safe in a handler
+  std::signal(signal, SIG_DFL);
 }
+
+// Installs the handlers for one job and restores the previous ones however it ends.
+class StopOnSignal {
+ public:
+  explicit StopOnSignal(Progress& progress) {
+    interruptible.store(&progress);
+    previous_int_ = std::signal(SIGINT, stop_training);
+    previous_term_ = std::signal(SIGTERM, stop_training);
+  }
+  ~StopOnSignal() {
+    std::signal(SIGINT, previous_int_);
+    std::signal(SIGTERM, previous_term_);
+    interruptible.store(nullptr);
+  }
+  StopOnSignal(const StopOnSignal&) = delete;
+  StopOnSignal& operator=(const StopOnSignal&) = delete;
+
+ private:
+  void (*previous_int_)(int) = SIG_DFL;
+  void (*previous_term_)(int) = SIG_DFL;
+};
 
 void add_train_options(CLI::App& c, jobs::TrainRequest& r, bool fine_tune) {
   c.add_option("data", r.data.inputs, "k-space files or folders of them")->required();
@@ -66,18 +90,15 @@ void add_train_options(CLI::App& c, jobs::TrainRequest& r, bool fine_tune) {
 
 void run_training(jobs::TrainRequest& r, const GlobalOptions& global) {
   const auto progress = make_progress(global);
-  interruptible = progress.get();
-  std::signal(SIGINT, stop_training);
-  std::signal(SIGTERM, stop_training);
   jobs::TrainSummary s;
   try {
+    const StopOnSignal guard(*progress);
     s = jobs::train(r, *progress);
   } catch (const Cancelled&) {
-    interruptible = nullptr;
-    spdlog::info("stopped; {}/checkpoint.pt holds the last step: continue with --resume", r.run_dir);
+    if (std::filesystem::exists(std::filesystem::path(r.run_dir) / "checkpoint.pt"))
+      spdlog::info("stopped; {}/checkpoint.pt holds the last step: continue with --resume", r.run_dir);
     throw;
   }
-  interruptible = nullptr;
   if (global.json) {
     std::printf("%s\n", nlohmann::json({{"run", r.run_dir}, {"checkpoint", s.checkpoint}, {"slices", s.slices},
                                         {"first_step", s.first_step}, {"last_step", s.last_step},

@@ -21,7 +21,8 @@ std::shared_ptr<const Objective> make_objective(const nlohmann::json& d) {
   throw Error("unknown training objective '" + name + "' (clean, ambient or tweedie)");
 }
 
-void save_checkpoint(std::ostream& out, const Trainer& trainer, const nlohmann::json& extra) {
+void save_checkpoint(std::ostream& out, const Trainer& trainer, const nlohmann::json& extra,
+                     const torch::Tensor& sampling_maps) {
   Trainer& t = const_cast<Trainer&>(trainer);  // Module accessors are not const; nothing changes
   nlohmann::json d = extra.is_object() ? extra : nlohmann::json::object();
   d["format"] = kFormat;
@@ -37,6 +38,7 @@ void save_checkpoint(std::ostream& out, const Trainer& trainer, const nlohmann::
   torch::serialize::OutputArchive archive;
   archive.write("description", c10::IValue(d.dump()));
   trainer.save(archive);
+  if (sampling_maps.defined()) archive.write("sampling_maps", sampling_maps);
   archive.save_to(out);
   if (!out) throw Error("could not write the checkpoint");
 }
@@ -90,6 +92,8 @@ Prior Checkpoint::prior(torch::Device device) {
     torch::serialize::InputArchive ema;
     archive_->archive.read("ema", ema);
     p.denoiser->load(ema);
+    torch::Tensor maps;
+    if (archive_->archive.try_read("sampling_maps", maps)) p.sampling_maps = maps.to(device);
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("has an incomplete description: ") + e.what());
   } catch (const c10::Error& e) {

@@ -19,10 +19,11 @@ torch::Tensor CleanObjective::loss(EdmDenoiser& denoiser, const TrainingBatch& b
 
 torch::Tensor TweedieObjective::loss(EdmDenoiser& denoiser, const TrainingBatch& batch, at::Generator generator) const {
   const torch::Tensor& x_n = batch.images;
-  const torch::Tensor sigma_n = batch.data_sigma.reshape({-1}).to(x_n.dtype());
-  const torch::Tensor extra = sample_training_sigma(x_n.size(0), denoiser->edm(), generator);
+  const torch::Tensor sigma_n = batch.data_sigma.reshape({-1}).to(x_n.options());
+  const torch::Tensor extra = sample_training_sigma(x_n.size(0), denoiser->edm(), generator).to(x_n.device());
   const torch::Tensor sigma = torch::sqrt(sigma_n * sigma_n + extra * extra);
-  const torch::Tensor x_sigma = x_n + extra.reshape({-1, 1, 1, 1}) * at::normal(0.0, 1.0, x_n.sizes(), generator);
+  const torch::Tensor x_sigma =
+      x_n + extra.reshape({-1, 1, 1, 1}) * at::normal(0.0, 1.0, x_n.sizes(), generator).to(x_n.device());
   const torch::Tensor ratio = (sigma_n * sigma_n / (sigma * sigma)).reshape({-1, 1, 1, 1});
   const torch::Tensor predicted_data = ratio * x_sigma + (1 - ratio) * denoiser->forward(x_sigma, sigma);
   torch::Tensor loss = (loss_weight(sigma, denoiser->edm()) * (predicted_data - x_n).pow(2).mean({1, 2, 3})).mean();
@@ -37,7 +38,7 @@ torch::Tensor consistency_target(const BatchDenoiser& denoiser, const torch::Ten
   const torch::Tensor r = (sigma_next * sigma_next / (sigma * sigma)).reshape({-1, 1, 1, 1});
   const torch::Tensor mean = r * x + (1 - r) * denoiser(x, sigma);
   const torch::Tensor spread = sigma_next.reshape({-1, 1, 1, 1}) * torch::sqrt(1 - r);
-  return denoiser(mean + spread * at::normal(0.0, 1.0, x.sizes(), generator), sigma_next);
+  return denoiser(mean + spread * at::normal(0.0, 1.0, x.sizes(), generator).to(x.device()), sigma_next);
 }
 
 torch::Tensor TweedieObjective::consistency_loss(EdmDenoiser& denoiser, const torch::Tensor& x_n,
@@ -46,8 +47,9 @@ torch::Tensor TweedieObjective::consistency_loss(EdmDenoiser& denoiser, const to
   const int64_t b = x_n.size(0);
   // Start just above the data's noise (sqrt(2) sigma_n), then an ODE step below it.
   const torch::Tensor sigma_high = sigma_n * std::sqrt(2.0);
-  const torch::Tensor x_high = x_n + sigma_n.reshape({-1, 1, 1, 1}) * at::normal(0.0, 1.0, x_n.sizes(), generator);
-  const torch::Tensor sigma_low = sigma_n * torch::exp(-at::rand({b}, generator) * std::log(20.0));
+  const torch::Tensor x_high =
+      x_n + sigma_n.reshape({-1, 1, 1, 1}) * at::normal(0.0, 1.0, x_n.sizes(), generator).to(x_n.device());
+  const torch::Tensor sigma_low = sigma_n * torch::exp(-at::rand({b}, generator).to(x_n.device()) * std::log(20.0));
   torch::Tensor x_low;
   {
     torch::NoGradGuard no_grad;
@@ -70,7 +72,8 @@ torch::Tensor to_channels(const torch::Tensor& complex) {  // [b, H, W] -> [b, 2
 }
 
 torch::Tensor maps_or_ones(const torch::Tensor& maps, const torch::Tensor& x) {
-  return maps.defined() ? maps : torch::ones({x.size(0), 1, x.size(2), x.size(3)}, torch::kComplexFloat);
+  return maps.defined() ? maps
+                        : torch::ones({x.size(0), 1, x.size(2), x.size(3)}, x.options().dtype(torch::kComplexFloat));
 }
 
 // A^H A x for a batch of images through their own masks and maps.
@@ -83,7 +86,7 @@ torch::Tensor normal(const torch::Tensor& x, const torch::Tensor& masks, const t
 
 std::pair<torch::Tensor, torch::Tensor> ambient_input(const torch::Tensor& x, const torch::Tensor& masks,
                                                       const torch::Tensor& maps) {
-  const torch::Tensor m = masks.to(torch::kFloat).unsqueeze(1);
+  const torch::Tensor m = masks.to(x.options()).unsqueeze(1);
   return {normal(x, masks, maps), torch::cat({m, torch::ones_like(m)}, 1)};
 }
 

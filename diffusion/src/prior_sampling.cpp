@@ -25,30 +25,40 @@ torch::Tensor ambient_masks(const nlohmann::json& description, int64_t count, in
   return torch::stack(masks);
 }
 
-Denoiser prior_denoiser(Prior& prior, const torch::Tensor& masks) {
+Denoiser prior_denoiser(Prior& prior, const torch::Tensor& masks, const torch::Tensor& maps) {
   const bool ambient = prior.objective->condition_channels() > 0;
   if (ambient && !masks.defined()) throw Error("an ambient prior needs its masks Ã");
-  return [&prior, masks, ambient](const torch::Tensor& x, double sigma) {
+  return [&prior, masks, maps, ambient](const torch::Tensor& x, double sigma) {
     torch::NoGradGuard no_grad;
     const torch::Tensor s = torch::full({x.size(0)}, sigma, x.options());
     if (!ambient) return prior.denoiser->forward(x, s);
-    const auto [input, condition] = ambient_input(x, masks.to(x.device()), {});
+    const auto [input, condition] =
+        ambient_input(x, masks.to(x.device()), maps.defined() ? maps.to(x.device()) : maps);
     return prior.denoiser->forward(input, s, condition);
   };
 }
 
 torch::Tensor sample_prior(Prior& prior, int64_t count, int64_t height, int64_t width, const SamplerOptions& options,
-                           uint64_t seed, Progress& progress) {
+                           uint64_t seed, Progress& progress, const torch::Tensor& maps) {
   const int64_t factor = prior.denoiser->network()->config().downsampling();
   if (height % factor != 0 || width % factor != 0)
     throw Error("the prior's network needs sizes divisible by " + std::to_string(factor));
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(seed);
   const torch::Device device = prior.denoiser->parameters().front().device();
   const torch::Tensor noise = at::normal(0.0, 1.0, {count, 2, height, width}, g).to(device);
-  const torch::Tensor masks = prior.objective->condition_channels() > 0
-                                  ? ambient_masks(prior.description, count, height, width, seed)
-                                  : torch::Tensor();
-  const torch::Tensor x = edm_sample(prior_denoiser(prior, masks), noise, options, progress);
+  torch::Tensor masks, per_sample_maps;
+  if (prior.objective->condition_channels() > 0) {
+    masks = ambient_masks(prior.description, count, height, width, seed);
+    const torch::Tensor& pool = maps.defined() ? maps : prior.sampling_maps;
+    if (!pool.defined())
+      throw Error("the ambient prior holds no coil maps to sample with (written by an older Ambient); "
+                  "give maps from a scan");
+    if (pool.dim() != 4 || pool.size(2) != height || pool.size(3) != width)
+      throw Error("the coil maps are " + std::to_string(pool.size(-2)) + " x " + std::to_string(pool.size(-1)) +
+                  ", the samples " + std::to_string(height) + " x " + std::to_string(width));
+    per_sample_maps = pool.index_select(0, torch::arange(count, torch::kLong).remainder(pool.size(0)).to(pool.device()));
+  }
+  const torch::Tensor x = edm_sample(prior_denoiser(prior, masks, per_sample_maps), noise, options, progress);
   return torch::view_as_complex(x.permute({0, 2, 3, 1}).contiguous()).cpu();
 }
 

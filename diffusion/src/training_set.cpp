@@ -26,7 +26,8 @@ torch::Tensor batch_indices(int64_t n, int64_t batch, int64_t step, uint64_t see
   while (static_cast<int64_t>(out.size()) < batch) {
     const int64_t epoch = position / n;
     if (epoch != order_epoch) {
-      // Seeds of neighbouring epochs are far apart in the generator's seed space.
+      // One permutation per (seed, epoch); mt19937 seeded with neighbouring integers gives
+      // unrelated streams.
       at::Generator g = at::make_generator<at::CPUGeneratorImpl>(seed * 1000003ULL + static_cast<uint64_t>(epoch));
       order = at::randperm(n, g, torch::kLong);
       order_epoch = epoch;
@@ -62,17 +63,23 @@ TrainingBatch BatchLoader::make(int64_t step) const {
 }
 
 void BatchLoader::work() {
-  // No gradients and one intra-op thread: the loader must not compete with training.
-  torch::NoGradGuard no_grad;
+  torch::NoGradGuard no_grad;  // gathering needs no autograd history
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
     changed_.wait(lock, [this] { return stop_ || (wanted_ >= 0 && (!ready_ || ready_->first != wanted_)); });
     if (stop_) return;
     const int64_t step = wanted_;
     lock.unlock();
-    TrainingBatch b = make(step);
+    TrainingBatch b;
+    std::exception_ptr failure;
+    try {
+      b = make(step);
+    } catch (...) {
+      failure = std::current_exception();  // handed to get(): a thread must not throw
+    }
     lock.lock();
     ready_.emplace(step, std::move(b));
+    failure_ = failure;
     changed_.notify_all();
   }
 }
@@ -83,6 +90,12 @@ TrainingBatch BatchLoader::get(int64_t step) {
     wanted_ = step;
     changed_.notify_all();
     changed_.wait(lock, [&] { return ready_ && ready_->first == step; });
+  }
+  if (failure_) {
+    const std::exception_ptr failure = failure_;
+    failure_ = nullptr;
+    ready_.reset();
+    std::rethrow_exception(failure);
   }
   TrainingBatch b = std::move(ready_->second);
   ready_.reset();

@@ -76,7 +76,8 @@ TEST_F(TrainCommand, WritesARunDirectoryAndResumesExactly) {
 
   // Two steps, stop, two more: the same prior as four in one go.
   ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "split") + " --steps 2").exit_code, 0);
-  r = ambient("-q train" + common() + "--run " + (dir / "split") + " --steps 4 --resume");
+  // (A different --seed on resume changes nothing: the checkpoint's own settings go on.)
+  r = ambient("-q train" + common() + "--run " + (dir / "split") + " --steps 4 --resume --seed 5");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(samples_of(dir / "straight/checkpoint.pt", "a.npy"), samples_of(dir / "split/checkpoint.pt", "b.npy"));
   // And training moved the weights: a 2-step prior samples differently.
@@ -183,6 +184,10 @@ TEST_F(TrainCommand, RefusesToHarmExistingRunsAndBadInput) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("already holds a run"), std::string::npos) << r.output;
   EXPECT_EQ(read_all(dir / "run/checkpoint.pt"), before);
+
+  r = ambient("train" + common() + "--run " + (dir / "zero") + " --steps 1 --checkpoint-every 0");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("at least 1"), std::string::npos) << r.output;
 
   r = ambient("train" + common() + "--run " + (dir / "none") + " --steps 1 --resume");
   EXPECT_EQ(r.exit_code, 1);

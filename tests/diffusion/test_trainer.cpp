@@ -8,6 +8,7 @@
 
 #include "ambient/core/error.hpp"
 #include "ambient/diffusion/checkpoint.hpp"
+#include "ambient/diffusion/prior_sampling.hpp"
 #include "ambient/diffusion/training_set.hpp"
 #include "ambient/recon/masks.hpp"
 #include "diffusion_test_support.hpp"
@@ -104,6 +105,43 @@ TEST(Trainer, EmaFollowsTheWeights) {
   const auto initial = fresh->model()->named_parameters();
   for (const auto& p : t->ema()->named_parameters()) moved += (p.value() - initial[p.key()]).abs().sum().item<double>();
   EXPECT_GT(moved, 0);
+}
+
+// An ambient prior is sampled through the same multi-coil view it was trained on: the coil
+// maps saved with it, one set per sample.
+TEST(Checkpoint, AmbientPriorsCarryCoilMapsAndSampleThroughThem) {
+  const diffusion::TrainingSet data = small_ambient_set();
+  auto t = small_trainer();
+  train(*t, data, 1);
+  torch::Tensor maps = torch::randn({2, 3, 8, 8}, torch::kComplexFloat);
+  maps = maps / torch::sqrt(maps.abs().pow(2).sum(1, true));
+  std::stringstream file;
+  diffusion::save_checkpoint(file, *t, {{"sampling_mask", {{"kind", "random"}, {"acceleration", 2.5}, {"calibration", 2}}}},
+                             maps);
+  diffusion::Checkpoint checkpoint(file);
+  diffusion::Prior prior = checkpoint.prior();
+  ASSERT_TRUE(prior.sampling_maps.defined());
+  EXPECT_TRUE(torch::equal(prior.sampling_maps, maps));
+
+  const torch::Tensor masks = diffusion::ambient_masks(prior.description, 3, 8, 8, 0);
+  const torch::Tensor x = torch::randn({3, 2, 8, 8});
+  const torch::Tensor per_sample = maps.index_select(0, torch::tensor({0, 1, 0}, torch::kLong));
+  torch::NoGradGuard no_grad;
+  const auto [input, condition] = diffusion::ambient_input(x, masks, per_sample);
+  const torch::Tensor expected = prior.denoiser->forward(input, torch::full({3}, 0.5), condition);
+  EXPECT_TRUE(torch::allclose(diffusion::prior_denoiser(prior, masks, per_sample)(x, 0.5), expected));
+  // Without maps the view differs: the maps matter.
+  EXPECT_FALSE(torch::allclose(diffusion::prior_denoiser(prior, masks)(x, 0.5), expected));
+  EXPECT_EQ(diffusion::sample_prior(prior, 3, 8, 8, {2}, 0).sizes(), (std::vector<int64_t>{3, 8, 8}));
+  prior.sampling_maps = torch::Tensor();
+  EXPECT_THROW(diffusion::sample_prior(prior, 3, 8, 8, {2}, 0), Error);
+}
+
+TEST(BatchLoader, HandsAFailureToTheCallerInsteadOfTerminating) {
+  diffusion::TrainingSet empty;
+  empty.images = torch::zeros({0, 2, 8, 8});
+  diffusion::BatchLoader loader(empty, 2, 0, torch::kCPU);
+  EXPECT_THROW(loader.get(0), Error);
 }
 
 TEST(Checkpoint, RefusesWhatIsNotAPrior) {

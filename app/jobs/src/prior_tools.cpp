@@ -44,7 +44,7 @@ bool is_prior_file(const std::string& path) {
 namespace {
 
 std::pair<int64_t, int64_t> training_size(const diffusion::Prior& prior, int64_t height, int64_t width) {
-  const auto& size = prior.description.contains("data") ? prior.description["data"].value("size", nlohmann::json())
+  const auto& size = prior.description.contains("data") ? prior.description.at("data").value("size", nlohmann::json())
                                                        : nlohmann::json();
   if (height <= 0) height = size.is_array() ? size[0].get<int64_t>() : 128;
   if (width <= 0) width = size.is_array() ? size[1].get<int64_t>() : height;
@@ -65,10 +65,11 @@ torch::Tensor correlation(const torch::Tensor& a, const torch::Tensor& b) {
 }  // namespace
 
 at::Tensor draw_samples(diffusion::Prior& prior, int64_t count, int64_t height, int64_t width,
-                        const diffusion::SamplerOptions& sampler, uint64_t seed, Progress& progress) {
+                        const diffusion::SamplerOptions& sampler, uint64_t seed, Progress& progress,
+                        const at::Tensor& maps) {
   if (count < 1) throw Error("--count must be at least 1");
   const auto [h, w] = training_size(prior, height, width);
-  const torch::Tensor samples = diffusion::sample_prior(prior, count, h, w, sampler, seed, progress);
+  const torch::Tensor samples = diffusion::sample_prior(prior, count, h, w, sampler, seed, progress, maps);
   if (!torch::isfinite(torch::view_as_real(samples)).all().item<bool>())
     throw Error("sampling produced NaN or Inf pixels: the prior is damaged or diverged");
   return samples;
@@ -96,7 +97,13 @@ SampleSummary sample(const SampleRequest& r, Progress& progress) {
   }
   const auto start = std::chrono::steady_clock::now();
   diffusion::Prior prior = read_prior(r.prior);
-  const torch::Tensor samples = draw_samples(prior, r.count, r.height, r.width, r.sampler, r.seed, progress);
+  torch::Tensor maps;
+  if (!r.maps_from.empty()) {
+    TrainingDataOptions scan;
+    scan.inputs = {r.maps_from};
+    maps = load_training_data(scan, progress).set.maps;
+  }
+  const torch::Tensor samples = draw_samples(prior, r.count, r.height, r.width, r.sampler, r.seed, progress, maps);
   for (const auto& out : r.outputs) {
     if (io::output_format(out, r.write.format) == io::FileFormat::png) {
       write_sample_grid(out, samples, r.write.overwrite);
@@ -189,7 +196,8 @@ std::vector<DenoisingError> evaluate_prior(const EvaluatePriorRequest& r, Progre
         const torch::Tensor masks =
             ambient ? diffusion::ambient_masks(prior.description, b, height, width, r.seed * 104729 + start * 31 + k)
                     : torch::Tensor();
-        estimate += diffusion::prior_denoiser(prior, masks)(noisy, sigma);
+        // Each held-out slice through its own coil maps, as in training.
+        estimate += diffusion::prior_denoiser(prior, masks, data.set.maps.narrow(0, start, b))(noisy, sigma);
       }
       estimate /= static_cast<double>(draws);
       error_input += (noisy - x).pow(2).sum().item<double>();

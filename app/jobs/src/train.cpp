@@ -60,19 +60,30 @@ nlohmann::json sampling_mask_rule(const TrainRequest& r, const TrainingData& dat
   return {{"kind", kind}, {"acceleration", data.acceleration + r.extra_acceleration}, {"calibration", calibration}};
 }
 
-void write_json(const fs::path& path, const nlohmann::json& j) {
+// Writes `text` to `path` atomically; a failed write (disk full) keeps the old file.
+void write_text_file(const fs::path& path, const std::string& text) {
   io::OutputFile out(path.string(), true);
-  std::ofstream(out.temp_path()) << j.dump(2) << "\n";
+  std::ofstream file(out.temp_path());
+  file << text;
+  file.close();
+  if (!file) throw FileError(path.string(), "could not be written (disk full?)");
   out.commit();
 }
 
-void save(const fs::path& path, const diffusion::Trainer& trainer, const nlohmann::json& description) {
+void write_json(const fs::path& path, const nlohmann::json& j) { write_text_file(path, j.dump(2) + "\n"); }
+
+void save(const fs::path& path, const diffusion::Trainer& trainer, const nlohmann::json& description,
+          const torch::Tensor& sampling_maps) {
   io::OutputFile out(path.string(), true);
-  {
+  try {
     std::ofstream file(out.temp_path(), std::ios::binary);
-    diffusion::save_checkpoint(file, trainer, description);
+    diffusion::save_checkpoint(file, trainer, description, sampling_maps);
     file.close();
-    if (!file) throw FileError(path.string(), "could not be written (disk full?)");
+    if (!file) throw Error("could not be written (disk full?)");
+  } catch (const Error& e) {
+    throw FileError(path.string(), e.what());
+  } catch (const c10::Error& e) {
+    throw FileError(path.string(), std::string("could not be written: ") + e.what_without_backtrace());
   }
   out.commit();
 }
@@ -90,21 +101,22 @@ void truncate_log(const fs::path& log, int64_t step) {
       // A line cut short by the kill.
     }
   }
-  io::OutputFile out(log.string(), true);
-  std::ofstream(out.temp_path()) << kept;
-  out.commit();
+  write_text_file(log, kept);
 }
 
 void write_samples(const fs::path& path, diffusion::Trainer& trainer, const nlohmann::json& description,
-                   const TrainRequest& r, int64_t height, int64_t width) {
-  diffusion::Prior prior{description, trainer.ema(), diffusion::make_objective(trainer.objective().describe())};
+                   const torch::Tensor& sampling_maps, const TrainRequest& r, int64_t height, int64_t width) {
+  diffusion::Prior prior{description, trainer.ema(), diffusion::make_objective(trainer.objective().describe()),
+                         sampling_maps};
   diffusion::SamplerOptions options;
   options.steps = r.sample_steps;
   write_sample_grid(path.string(), draw_samples(prior, r.sample_count, height, width, options, 0, no_progress()), true);
 }
 
 bool is_run_file(const fs::path& p) {
-  static const std::regex names(R"((config|manifest)\.json|log\.jsonl|checkpoint\.pt|samples-\d+\.png)");
+  // ... and what a kill during an atomic write leaves behind (io::OutputFile's temporaries).
+  static const std::regex names(
+      R"((\.partial-\d+-)?((config|manifest)\.json|log\.jsonl|checkpoint\.pt|samples-\d+\.png))");
   return std::regex_match(p.filename().string(), names);
 }
 
@@ -113,6 +125,8 @@ bool is_run_file(const fs::path& p) {
 TrainSummary train(const TrainRequest& r, Progress& progress) {
   if (r.run_dir.empty()) throw Error("no run directory given (--run DIR)");
   if (r.steps < 1 || r.batch < 1) throw Error("--steps and --batch must be at least 1");
+  if (r.log_every < 1 || r.checkpoint_every < 1 || r.sample_every < 0 || r.sample_count < 1 || r.sample_steps < 1)
+    throw Error("--log-every, --checkpoint-every and --sample-count must be at least 1, --sample-every at least 0");
   const fs::path dir = r.run_dir, checkpoint = dir / "checkpoint.pt", log_path = dir / "log.jsonl";
   if (fs::exists(dir) && !fs::is_directory(dir)) throw FileError(r.run_dir, "is a file, not a run directory");
   if (r.resume) {
@@ -154,26 +168,29 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
       if (saved.description().value("data_hash", "") != data.manifest_hash)
         throw FileError(checkpoint.string(), "was trained on other data (the files or data options changed); "
                                              "start a new run or give the same data");
-      if (saved.description().value("batch", int64_t{0}) != r.batch)
-        throw FileError(checkpoint.string(), "was trained with batch " + saved.description()["batch"].dump() +
+      const nlohmann::json& saved_description = saved.description();
+      if (saved_description.value("batch", int64_t{0}) != r.batch)
+        throw FileError(checkpoint.string(), "was trained with batch " +
+                                                 std::to_string(saved_description.value("batch", int64_t{0})) +
                                                  "; resume with the same --batch");
-      trainer = saved.trainer();
-      if (saved.description().contains("sampling_mask")) description["sampling_mask"] = saved.description()["sampling_mask"];
-      if (saved.description().contains("fine_tuned_from"))
-        description["fine_tuned_from"] = saved.description()["fine_tuned_from"];
+      trainer = saved.trainer();  // its own options and seed: the run goes on as it began
+      for (const char* key : {"sampling_mask", "fine_tuned_from"})
+        if (saved_description.contains(key)) description[key] = saved_description.at(key);
     } catch (const FileError&) {
       throw;
     } catch (const Error& e) {
       throw FileError(checkpoint.string(), e.what());
     }
     truncate_log(log_path, trainer->steps_done());
+    for (const auto& entry : fs::directory_iterator(dir))  // temporaries of a killed write
+      if (entry.path().filename().string().rfind(".partial-", 0) == 0) fs::remove(entry.path());
   } else {
     diffusion::UNetConfig unet = from ? from->description().at("unet").get<diffusion::UNetConfig>()
                                       : network_config(r.network);
     const auto objective = objective_for(r);
     unet.in_channels = 2 + objective->condition_channels();
-    if (from && from->description()["unet"]["in_channels"] != unet.in_channels)
-      throw FileError(r.from, "is a " + from->description()["objective"]["name"].get<std::string>() +
+    if (from && from->description().at("unet").at("in_channels") != unet.in_channels)
+      throw FileError(r.from, "is a " + from->description().at("objective").at("name").get<std::string>() +
                                   " prior; it cannot be fine-tuned with the " + objective->name() + " objective");
     diffusion::EdmConfig edm;
     if (from) edm = from->description().at("edm").get<diffusion::EdmConfig>();
@@ -181,7 +198,7 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
     if (from) {
       diffusion::Prior start = from->prior();
       trainer->initialise_from(start.denoiser);
-      description["fine_tuned_from"] = {{"path", r.from}, {"step", from->description()["step"]},
+      description["fine_tuned_from"] = {{"path", r.from}, {"step", from->description().at("step")},
                                         {"data_hash", from->description().value("data_hash", "")}};
     }
     if (objective->condition_channels() > 0) description["sampling_mask"] = sampling_mask_rule(r, data);
@@ -205,7 +222,16 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
   s.slices = data.set.size();
   s.checkpoint = checkpoint.string();
   const auto start = Clock::now();
-  diffusion::BatchLoader loader(data.set, r.batch, r.trainer.seed, torch::kCPU);
+  // Coil maps of a few training slices travel with an ambient prior to sample it with.
+  const torch::Tensor sampling_maps =
+      trainer->objective().condition_channels() > 0
+          ? data.set.maps.index_select(0, torch::linspace(0, static_cast<double>(data.set.size() - 1),
+                                                          std::min<int64_t>(4, data.set.size()))
+                                              .round()
+                                              .to(torch::kLong))
+                .contiguous()
+          : torch::Tensor();
+  diffusion::BatchLoader loader(data.set, r.batch, trainer->options().seed, torch::kCPU);
   std::ofstream log(log_path, std::ios::app);
   progress.begin("training", r.steps);
   auto interval_start = Clock::now();
@@ -233,13 +259,14 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
         interval_steps = 0;
         interval_loss = 0;
       }
-      if (step % r.checkpoint_every == 0 || step == r.steps) save(checkpoint, *trainer, description);
+      if (step % r.checkpoint_every == 0 || step == r.steps) save(checkpoint, *trainer, description, sampling_maps);
       if ((r.sample_every > 0 && step % r.sample_every == 0) || step == r.steps)
-        write_samples(dir / ("samples-" + std::to_string(step) + ".png"), *trainer, description, r, height, width);
+        write_samples(dir / ("samples-" + std::to_string(step) + ".png"), *trainer, description, sampling_maps, r,
+                      height, width);
     }
   } catch (const Cancelled&) {
     // Stopped by the user: keep what was learned since the last checkpoint.
-    if (trainer->steps_done() > s.first_step) save(checkpoint, *trainer, description);
+    if (trainer->steps_done() > s.first_step) save(checkpoint, *trainer, description, sampling_maps);
     throw;
   }
   progress.end();

@@ -54,10 +54,16 @@ nlohmann::json options_json(const TrainingDataOptions& o) {
                                    {"crop", e.crop}, {"rotate_phase", e.rotate_phase}}},
                       {"data_sigma", o.data_sigma},
                       {"width", o.width},
-                      {"axes", o.read.axes}};
-  if (!o.mask.pattern.empty())
+                      {"read", {{"axes", o.read.axes}, {"group", o.read.ismrmrd.group},
+                                {"remove_oversampling", o.read.ismrmrd.remove_oversampling},
+                                {"repetition", o.read.ismrmrd.repetition}, {"contrast", o.read.ismrmrd.contrast}}}};
+  if (!o.mask.pattern.empty()) {
     j["mask"] = {{"pattern", o.mask.pattern}, {"acceleration", o.mask.options.acceleration},
                  {"calibration", o.mask.options.calibration}, {"seed", o.mask.options.seed}};
+    if (fs::is_regular_file(o.mask.pattern))  // a mask file: its version is part of the data
+      j["mask"]["file"] = {{"bytes", fs::file_size(o.mask.pattern)},
+                           {"mtime", fs::last_write_time(o.mask.pattern).time_since_epoch().count()}};
+  }
   return j;
 }
 
@@ -89,7 +95,8 @@ FileSlices compute(const std::string& path, const TrainingDataOptions& o, Progre
     if (!o.mask.pattern.empty()) {
       RetrospectiveMask m = o.mask;
       // Each slice its own pattern, fixed by the file and the slice: like an acquisition.
-      m.options.seed = o.mask.options.seed ^ fnv1a(fs::path(path).filename().string() + ":" + std::to_string(s));
+      m.options.seed = o.mask.options.seed ^ fnv1a(fs::absolute(path).lexically_normal().string() + ":" +
+                                                   std::to_string(s));
       mask = mask & retrospective_mask(m, k.ny(), k.nx());
     }
     if (o.width > 0 && o.width != k.nx() && !torch::equal(mask, mask.narrow(1, 0, 1).expand_as(mask)))

@@ -18,14 +18,18 @@ namespace ambient::diffusion {
 std::shared_ptr<const Objective> make_objective(const nlohmann::json& description);
 
 // Writes `extra` (data, normalisation, ... as the caller sees fit) merged with the trainer's
-// own description and its state.
-void save_checkpoint(std::ostream& out, const Trainer& trainer, const nlohmann::json& extra = {});
+// own description and its state, and `sampling_maps` [K, coil, H, W] when defined: coil
+// maps of a few training slices, with which an ambient prior is sampled unconditionally
+// (its network only ever saw multi-coil views Ã^H Ã x = S^H F^H M̃ F S x).
+void save_checkpoint(std::ostream& out, const Trainer& trainer, const nlohmann::json& extra = {},
+                     const torch::Tensor& sampling_maps = {});
 
 // A trained prior ready to use: the averaged (EMA) weights in evaluation mode.
 struct Prior {
   nlohmann::json description;
   EdmDenoiser denoiser{nullptr};
   std::shared_ptr<const Objective> objective;
+  torch::Tensor sampling_maps;  // [K, coil, H, W] or undefined
 };
 
 class Checkpoint {

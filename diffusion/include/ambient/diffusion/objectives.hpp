@@ -48,9 +48,10 @@ class CleanObjective : public Objective {
 // lambda(sigma) ||A^H A h - x_A||^2 only where A measured. Its minimiser is the clean
 // E[x0 | Ã x_sigma, Ã], learned without a clean image. Noisy data (batch.data_sigma > 0)
 // combines it with the Tweedie objective below: sigma = sqrt(sigma_n^2 + s^2), s added, and
-// the loss on A^H A ((sigma_n^2/sigma^2) x_sigma + (1 - sigma_n^2/sigma^2) h) - x_A; with
-// prewhitened k-space and normalised maps the data noise in what A measured is white with
-// sigma_n, which makes this the exact double-Tweedie identity restricted to A's range.
+// the loss on A^H A ((sigma_n^2/sigma^2) x_sigma + (1 - sigma_n^2/sigma^2) h) - x_A. With one
+// coil this is the double-Tweedie identity restricted to A's range; with several coils the
+// added image noise is not white in coil k-space (S S^H is not the identity), so it is an
+// approximation, good where the data noise is small against the image.
 class AmbientObjective : public Objective {
  public:
   // `calibration` is the acquisitions' ACS size (lines, or the square's side for 2D
@@ -103,9 +104,10 @@ using BatchDenoiser = std::function<torch::Tensor(const torch::Tensor& x, const 
 // The consistency target at x (noise level sigma [b]): one stochastic reverse step to
 // sigma_next < sigma, x' ~ N(r x + (1 - r) D(x, sigma), sigma_next^2 (1 - r) I) with
 // r = sigma_next^2 / sigma^2 (the posterior step with D as the clean estimate), then
-// D(x', sigma_next). When D is the true posterior mean its expectation over the step is
-// D(x, sigma) (the tower property; exact for Gaussian data), so D is consistent where
-// the residual D(x, sigma) - target averages to zero.
+// D(x', sigma_next). The true reverse step also carries the posterior covariance of x0,
+// (1 - r)^2 Cov[x0 | x]; for Gaussian data the posterior mean is linear and the term
+// averages out, so the true posterior mean is a fixed point (E[target] = D(x, sigma)) and
+// the loss pulls toward it. For other data this point-estimate step is an approximation.
 torch::Tensor consistency_target(const BatchDenoiser& denoiser, const torch::Tensor& x, const torch::Tensor& sigma,
                                  const torch::Tensor& sigma_next, at::Generator generator);
 

@@ -16,12 +16,15 @@ namespace ambient::diffusion {
 torch::Tensor ambient_masks(const nlohmann::json& description, int64_t count, int64_t height, int64_t width,
                             uint64_t seed);
 
-// D(x, sigma) of `prior` for a batch; `masks` are the fixed Ã of an ambient prior
-// (ignored otherwise). Single-coil image domain: no coil maps.
-Denoiser prior_denoiser(Prior& prior, const torch::Tensor& masks = {});
+// D(x, sigma) of `prior` for a batch; `masks` [b, H, W] are the fixed Ã of an ambient
+// prior and `maps` [b, coil, H, W] the coil maps its view Ã^H Ã x goes through (both
+// ignored for clean and Tweedie priors).
+Denoiser prior_denoiser(Prior& prior, const torch::Tensor& masks = {}, const torch::Tensor& maps = {});
 
-// `count` prior samples [count, H, W] complex64, in normalised units.
+// `count` prior samples [count, H, W] complex64, in normalised units. An ambient prior's
+// sample i sees the coil maps maps[i % K] of `maps` [K, coil, H, W], by default its own
+// sampling_maps; Error when it has none.
 torch::Tensor sample_prior(Prior& prior, int64_t count, int64_t height, int64_t width, const SamplerOptions& options,
-                           uint64_t seed, Progress& progress = no_progress());
+                           uint64_t seed, Progress& progress = no_progress(), const torch::Tensor& maps = {});
 
 }  // namespace ambient::diffusion

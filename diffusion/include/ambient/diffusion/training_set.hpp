@@ -6,6 +6,7 @@
 #include <torch/types.h>
 
 #include <condition_variable>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -50,6 +51,7 @@ class BatchLoader {
   std::condition_variable changed_;
   int64_t wanted_ = -1;  // the step the worker should prepare next
   std::optional<std::pair<int64_t, TrainingBatch>> ready_;
+  std::exception_ptr failure_;  // what preparing ready_ threw, rethrown by get()
   bool stop_ = false;
   std::thread worker_;
 };

@@ -25,6 +25,7 @@ struct SampleRequest {
   std::vector<std::string> outputs;  // .png: a grid of magnitudes; others: every sample as a slice
   int64_t count = 16;
   int64_t height = 0, width = 0;     // 0: the training data's size
+  std::string maps_from;             // ambient priors: coil maps of this scan's slices instead of the prior's
   diffusion::SamplerOptions sampler;
   uint64_t seed = 0;
   io::WriteOptions write;
@@ -37,9 +38,11 @@ struct SampleSummary {
 
 SampleSummary sample(const SampleRequest& request, Progress& progress);
 
-// Draws `count` samples of `prior` (normalised units, [count, H, W] complex64).
+// Draws `count` samples of `prior` (normalised units, [count, H, W] complex64); an ambient
+// prior sees coil maps `maps` [K, coil, H, W] (undefined: its own).
 at::Tensor draw_samples(diffusion::Prior& prior, int64_t count, int64_t height, int64_t width,
-                        const diffusion::SamplerOptions& sampler, uint64_t seed, Progress& progress);
+                        const diffusion::SamplerOptions& sampler, uint64_t seed, Progress& progress,
+                        const at::Tensor& maps = {});
 
 // Writes magnitudes [n, H, W] as one PNG grid, near-square, window 0..1.2 (normalised units).
 void write_sample_grid(const std::string& path, const at::Tensor& samples, bool overwrite);
