@@ -127,7 +127,9 @@ AuditSummary audit(const AuditRequest& r, Progress& progress) {
   diffusion::Prior prior = read_prior(r.prior);
   const TrainingData data = load_training_data(r.data, progress);
   const int64_t height = data.set.images.size(2), width = data.set.images.size(3);
-  const torch::Tensor samples = draw_samples(prior, r.count, height, width, r.sampler, r.seed, progress);
+  // A prior without its own coil maps is sampled through those of the audited slices.
+  const torch::Tensor maps = prior.sampling_maps.defined() ? torch::Tensor() : data.set.maps;
+  const torch::Tensor samples = draw_samples(prior, r.count, height, width, r.sampler, r.seed, progress, maps);
 
   // Each training slice is known only through its own mask A (ambient data): compare it
   // with each sample seen through the same A, |A^H A s| against |x_A|.
