@@ -11,6 +11,10 @@
 #include "ambient/recon/masks.hpp"
 #include "ambient/recon/metrics.hpp"
 
+namespace ambient::jobs {
+struct TrainingDataOptions;  // ambient/jobs/training_data.hpp, for the commands that train
+}
+
 namespace ambient::cli {
 
 struct GlobalOptions {
@@ -36,6 +40,11 @@ void add_mask_options(CLI::App& command, recon::MaskOptions& mask);
 std::pair<int64_t, int64_t> parse_size(const std::string& text);
 // The metrics as an aligned table for a person.
 std::string metrics_table(const recon::Metrics& m);
+
+// Training data (train, finetune, audit, evaluate-prior): the retrospective mask
+// (--mask, --accel, --acs, --mask-seed), and the cache, ESPIRiT and read options.
+void add_training_mask_options(CLI::App& command, jobs::TrainingDataOptions& data);
+void add_training_data_options(CLI::App& command, jobs::TrainingDataOptions& data);
 
 // Each subcommand registers itself; its callback runs the job.
 void add_info_command(CLI::App& app, const GlobalOptions& global);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ambient/jobs/prior_tools.hpp"
+#include "ambient/jobs/training_data.hpp"
 #include "cli_common.hpp"
 
 namespace ambient::cli {
@@ -81,14 +82,9 @@ void add_audit_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("--top", r->top, "closest pairs to list")->capture_default_str();
   c->add_option("--report", r->report, "also write the full report as JSON here");
   c->add_flag("-f,--force", r->overwrite, "overwrite an existing report");
-  c->add_option("--mask", r->data.mask.pattern, "the retrospective undersampling used in training");
-  c->add_option("--accel", r->data.mask.options.acceleration, "acceleration of --mask")->capture_default_str();
-  c->add_option("--acs", r->data.mask.options.calibration, "ACS lines of --mask")->capture_default_str();
-  c->add_option("--mask-seed", r->data.mask.options.seed, "seed of the --mask patterns")->capture_default_str();
-  c->add_option("--cache", r->data.cache_dir, "coil map cache (default ~/.cache/ambient)");
+  add_training_mask_options(*c, r->data);  // as in training
   add_sampler_options(*c, r->sampler);
-  add_espirit_options(*c, r->data.espirit);
-  add_read_options(*c, r->data.read);
+  add_training_data_options(*c, r->data);
   c->callback([r, &global] {
     const auto progress = make_progress(global);
     const auto s = jobs::audit(*r, *progress);
@@ -125,9 +121,7 @@ void add_evaluate_prior_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("--sigma", r->sigmas, "noise level(s) in normalised units")->capture_default_str();
   c->add_option("--masks", r->masks, "ambient priors: masks Ã averaged per image")->capture_default_str();
   c->add_option("--seed", r->seed, "seed of the noise and masks")->capture_default_str();
-  c->add_option("--cache", r->data.cache_dir, "coil map cache (default ~/.cache/ambient)");
-  add_espirit_options(*c, r->data.espirit);
-  add_read_options(*c, r->data.read);
+  add_training_data_options(*c, r->data);
   c->callback([r, &global] {
     const auto progress = make_progress(global);
     const auto errors = jobs::evaluate_prior(*r, *progress);

@@ -73,19 +73,11 @@ void add_train_options(CLI::App& c, jobs::TrainRequest& r, bool fine_tune) {
   c.add_flag("--resume", r.resume, "continue the run in --run from its checkpoint");
   c.add_flag("-f,--force", r.overwrite, "start over in a --run directory that holds a run");
   // The data.
-  c.add_option("--mask", r.data.mask.pattern,
-               "undersample retrospectively (equispaced, random, gaussian, poisson or a mask file); each slice "
-               "keeps its own fixed pattern");
-  c.add_option("--accel", r.data.mask.options.acceleration, "acceleration of --mask")->capture_default_str();
-  c.add_option("--acs", r.data.mask.options.calibration, "ACS lines of --mask (never dropped from Ã)")
-      ->capture_default_str();
-  c.add_option("--mask-seed", r.data.mask.options.seed, "seed of the --mask patterns")->capture_default_str();
+  add_training_mask_options(c, r.data);
   c.add_option("--data-sigma", r.data.data_sigma,
                "noise level of the normalised images (default: from the files' noise scans)");
   c.add_option("--width", r.data.width, "crop or zero-pad images along x (readout) to this width");
-  c.add_option("--cache", r.data.cache_dir, "where coil maps and images are cached (default ~/.cache/ambient)");
-  add_espirit_options(c, r.data.espirit);
-  add_read_options(c, r.data.read);
+  add_training_data_options(c, r.data);
 }
 
 void run_training(jobs::TrainRequest& r, const GlobalOptions& global) {
@@ -114,6 +106,22 @@ void run_training(jobs::TrainRequest& r, const GlobalOptions& global) {
 }
 
 }  // namespace
+
+void add_training_mask_options(CLI::App& c, jobs::TrainingDataOptions& data) {
+  c.add_option("--mask", data.mask.pattern,
+               "undersample retrospectively (equispaced, random, gaussian, poisson or a mask file); each slice "
+               "keeps its own fixed pattern");
+  c.add_option("--accel", data.mask.options.acceleration, "acceleration of --mask")->capture_default_str();
+  c.add_option("--acs", data.mask.options.calibration, "ACS lines of --mask (never dropped from Ã)")
+      ->capture_default_str();
+  c.add_option("--mask-seed", data.mask.options.seed, "seed of the --mask patterns")->capture_default_str();
+}
+
+void add_training_data_options(CLI::App& c, jobs::TrainingDataOptions& data) {
+  c.add_option("--cache", data.cache_dir, "where coil maps and images are cached (default ~/.cache/ambient)");
+  add_espirit_options(c, data.espirit);
+  add_read_options(c, data.read);
+}
 
 void add_train_command(CLI::App& app, const GlobalOptions& global) {
   auto r = std::make_shared<jobs::TrainRequest>();

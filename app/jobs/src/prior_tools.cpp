@@ -76,14 +76,8 @@ at::Tensor draw_samples(diffusion::Prior& prior, int64_t count, int64_t height, 
 }
 
 void write_sample_grid(const std::string& path, const at::Tensor& samples, bool overwrite) {
-  const int64_t n = samples.size(0), height = samples.size(1), width = samples.size(2);
-  const auto cols = static_cast<int64_t>(std::ceil(std::sqrt(static_cast<double>(n))));
-  const int64_t rows = (n + cols - 1) / cols;
-  torch::Tensor grid = torch::zeros({rows * height, cols * width});
-  for (int64_t i = 0; i < n; ++i)
-    grid.narrow(0, (i / cols) * height, height).narrow(1, (i % cols) * width, width).copy_(torch::abs(samples[i]));
   io::ImageVolume image;
-  image.data = grid.unsqueeze(0);
+  image.data = samples;  // write_png tiles the slices into a near-square montage
   io::PngOptions png;
   png.window_high = 1.2f;  // normalised images: the calibration image's 99th percentile is 1
   io::write_png(path, image, png, overwrite);

@@ -44,7 +44,7 @@ at::Tensor draw_samples(diffusion::Prior& prior, int64_t count, int64_t height, 
                         const diffusion::SamplerOptions& sampler, uint64_t seed, Progress& progress,
                         const at::Tensor& maps = {});
 
-// Writes magnitudes [n, H, W] as one PNG grid, near-square, window 0..1.2 (normalised units).
+// Writes the magnitudes of samples [n, H, W] as one PNG montage, window 0..1.2 (normalised units).
 void write_sample_grid(const std::string& path, const at::Tensor& samples, bool overwrite);
 
 struct AuditRequest {
