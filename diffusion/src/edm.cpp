@@ -7,14 +7,24 @@
 namespace ambient::diffusion {
 
 void to_json(nlohmann::json& j, const EdmConfig& c) {
-  j = {{"sigma_data", c.sigma_data}, {"p_mean", c.p_mean}, {"p_std", c.p_std}};
+  j = {{"sigma_data", c.sigma_data}, {"p_mean", c.p_mean}, {"p_std", c.p_std}, {"output_floor", c.output_floor}};
 }
 
 void from_json(const nlohmann::json& j, EdmConfig& c) {
   j.at("sigma_data").get_to(c.sigma_data);
   j.at("p_mean").get_to(c.p_mean);
   j.at("p_std").get_to(c.p_std);
+  c.output_floor = j.value("output_floor", 0.0);  // priors written before the floor existed
 }
+
+namespace {
+
+torch::Tensor output_scale(const torch::Tensor& sigma, const EdmConfig& edm) {
+  const double sd = edm.sigma_data, floor = edm.output_floor * sd;
+  return torch::sqrt(sigma * sigma * sd * sd / (sigma * sigma + sd * sd) + floor * floor);
+}
+
+}  // namespace
 
 EdmDenoiserImpl::EdmDenoiserImpl(const UNetConfig& unet, const EdmConfig& edm) : edm_(edm) {
   if (unet.in_channels < 2 || unet.out_channels != 2)
@@ -26,7 +36,7 @@ torch::Tensor EdmDenoiserImpl::forward(const torch::Tensor& x, const torch::Tens
   const double sd = edm_.sigma_data;
   const torch::Tensor s = sigma.reshape({-1, 1, 1, 1});
   const torch::Tensor c_skip = sd * sd / (s * s + sd * sd);
-  const torch::Tensor c_out = s * sd / torch::sqrt(s * s + sd * sd);
+  const torch::Tensor c_out = output_scale(s, edm_);
   const torch::Tensor c_in = 1 / torch::sqrt(s * s + sd * sd);
   const torch::Tensor c_noise = torch::log(sigma.reshape({-1})) / 4;
   torch::Tensor input = c_in * x;
@@ -42,8 +52,7 @@ torch::Tensor sample_training_sigma(int64_t batch, const EdmConfig& edm, at::Gen
 }
 
 torch::Tensor loss_weight(const torch::Tensor& sigma, const EdmConfig& edm) {
-  const double sd2 = edm.sigma_data * edm.sigma_data;
-  return (sigma * sigma + sd2) / (sigma * sigma * sd2);
+  return 1 / output_scale(sigma, edm).pow(2);  // EDM: (sigma^2 + sigma_data^2) / (sigma sigma_data)^2
 }
 
 }  // namespace ambient::diffusion

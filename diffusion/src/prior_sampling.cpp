@@ -25,16 +25,19 @@ torch::Tensor ambient_masks(const nlohmann::json& description, int64_t count, in
   return torch::stack(masks);
 }
 
+torch::Tensor apply_prior(Prior& prior, const torch::Tensor& x, const torch::Tensor& sigma,
+                          const torch::Tensor& masks, const torch::Tensor& maps) {
+  if (prior.objective->condition_channels() == 0) return prior.denoiser->forward(x, sigma);
+  if (!masks.defined()) throw Error("an ambient prior needs its masks Ã");
+  const auto [input, condition] = ambient_input(x, masks.to(x.device()), maps.defined() ? maps.to(x.device()) : maps);
+  return prior.denoiser->forward(input, sigma, condition);
+}
+
 Denoiser prior_denoiser(Prior& prior, const torch::Tensor& masks, const torch::Tensor& maps) {
-  const bool ambient = prior.objective->condition_channels() > 0;
-  if (ambient && !masks.defined()) throw Error("an ambient prior needs its masks Ã");
-  return [&prior, masks, maps, ambient](const torch::Tensor& x, double sigma) {
+  if (prior.objective->condition_channels() > 0 && !masks.defined()) throw Error("an ambient prior needs its masks Ã");
+  return [&prior, masks, maps](const torch::Tensor& x, double sigma) {
     torch::NoGradGuard no_grad;
-    const torch::Tensor s = torch::full({x.size(0)}, sigma, x.options());
-    if (!ambient) return prior.denoiser->forward(x, s);
-    const auto [input, condition] =
-        ambient_input(x, masks.to(x.device()), maps.defined() ? maps.to(x.device()) : maps);
-    return prior.denoiser->forward(input, s, condition);
+    return apply_prior(prior, x, torch::full({x.size(0)}, sigma, x.options()), masks, maps);
   };
 }
 

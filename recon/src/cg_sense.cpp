@@ -21,7 +21,7 @@ Reconstruction cg_sense(const io::KSpace& kspace, const ReconOptions& options, P
     progress.update(s + 1);
   }
   progress.end();
-  return {at::stack(slices), {}};
+  return {at::stack(slices), {}, {}, 0};
 }
 
 }  // namespace ambient::recon

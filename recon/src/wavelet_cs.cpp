@@ -81,7 +81,7 @@ Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options,
     slices.push_back(x * scale);
   }
   progress.end();
-  return {at::stack(slices), {}};
+  return {at::stack(slices), {}, {}, 0};
 }
 
 }  // namespace ambient::recon

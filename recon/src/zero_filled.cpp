@@ -18,7 +18,7 @@ Reconstruction zero_filled(const io::KSpace& kspace, const ReconOptions& options
     progress.update(s + 1);
   }
   progress.end();
-  return {at::stack(slices), {}};
+  return {at::stack(slices), {}, {}, 0};
 }
 
 }  // namespace ambient::recon

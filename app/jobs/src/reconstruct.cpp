@@ -10,6 +10,7 @@
 #include "ambient/core/error.hpp"
 #include "ambient/io/output_file.hpp"
 #include "ambient/jobs/coil_maps_file.hpp"
+#include "ambient/jobs/prior_tools.hpp"
 #include "ambient/recon/coil_combine.hpp"
 #include "ambient/recon/coil_preprocessing.hpp"
 #include "ambient/recon/fft.hpp"
@@ -39,6 +40,20 @@ at::Tensor reference_for(const ReconRequest& r, const io::KSpace& original) {
     return recon::rss(recon::ifft2c(original.data * original.mask.unsqueeze(1))).to(at::kFloat);
   throw FileError(r.input, "has no reference image; give --reference FILE or undersample "
                            "retrospectively (--mask) so the fully sampled image serves");
+}
+
+void write_volume(const std::vector<std::string>& outputs, const io::ImageVolume& like, const at::Tensor& data,
+                  const io::WriteOptions& write) {
+  io::ImageVolume volume = like;
+  volume.data = data;
+  for (const auto& out : outputs) io::write_image(out, volume, write);
+}
+
+void check_outputs(const std::vector<std::string>& outputs, const io::WriteOptions& write) {
+  for (const auto& out : outputs) {
+    io::output_format(out, write.format);  // fail on a bad name before the work
+    io::check_writable(out, write.overwrite);
+  }
 }
 
 void write_metrics(const std::string& path, const ReconRequest& r, const recon::Metrics& m, bool overwrite) {
@@ -79,12 +94,39 @@ io::ImageVolume to_image_volume(const recon::Reconstruction& result, const io::K
   return im;
 }
 
+std::vector<recon::MethodInfo> reconstruction_methods() {
+  std::vector<recon::MethodInfo> all = recon::methods();
+  for (const auto& m : diffusion::posterior_methods()) all.push_back(m);
+  return all;
+}
+
+std::unique_ptr<recon::Reconstructor> make_method(const ReconRequest& r) {
+  recon::ReconOptions options = r.options;
+  if (!r.maps.empty()) options.maps = read_coil_maps(r.maps);
+  if (!diffusion::is_posterior_method(r.method)) {
+    if (!r.prior.empty()) throw Error("--prior is for the diffusion-prior methods (adps, dps, aos), not " + r.method);
+    return recon::make_reconstructor(r.method, options);
+  }
+  if (r.prior.empty()) throw Error("--method " + r.method + " needs a prior (--prior FILE)");
+  auto prior = std::make_shared<diffusion::Prior>(read_prior(r.prior));
+  try {
+    return diffusion::make_posterior_reconstructor(r.method, std::move(prior), r.posterior, options);
+  } catch (const Error& e) {
+    throw FileError(r.prior, e.what());
+  }
+}
+
 ReconSummary reconstruct(const ReconRequest& r, Progress& progress) {
   if (r.outputs.empty()) throw Error("no output file given (-o FILE)");
-  for (const auto& out : r.outputs) {
-    io::output_format(out, r.write.format);  // fail on a bad name before the work
-    io::check_writable(out, r.write.overwrite);
-  }
+  check_outputs(r.outputs, r.write);  // before the prior is loaded
+  return reconstruct(r, *make_method(r), progress);
+}
+
+ReconSummary reconstruct(const ReconRequest& r, const recon::Reconstructor& method, Progress& progress) {
+  if (r.outputs.empty()) throw Error("no output file given (-o FILE)");
+  check_outputs(r.outputs, r.write);
+  check_outputs(r.uncertainty_outputs, r.write);
+  check_outputs(r.sample_outputs, r.write);
   if (!r.metrics_json.empty()) io::check_writable(r.metrics_json, r.write.overwrite);
   const auto start = std::chrono::steady_clock::now();
 
@@ -105,22 +147,36 @@ ReconSummary reconstruct(const ReconRequest& r, Progress& progress) {
     k.mask = k.mask & retrospective_mask(r.mask, k.ny(), k.nx()).unsqueeze(0);
     if (!k.mask.any().item<bool>()) throw Error("the mask and the measured k-space have no sample in common");
   }
-  recon::ReconOptions options = r.options;
-  if (!r.maps.empty()) options.maps = read_coil_maps(r.maps);
-  const recon::Reconstruction result = recon::make_reconstructor(r.method, options)->run(k, progress);
+  const recon::Reconstruction result = method.run(k, progress);
   if (!at::isfinite(at::abs(result.image)).all().item<bool>())
     throw Error(r.method + " produced NaN or Inf pixels; nothing written");
+  if ((!r.uncertainty_outputs.empty() && !result.uncertainty.defined()) ||
+      (!r.sample_outputs.empty() && !result.samples.defined()))
+    throw Error("--method " + r.method + " gives no " +
+                (result.uncertainty.defined() ? "samples (--keep-samples)" : "uncertainty map"));
   const io::ImageVolume image = to_image_volume(result, k, r.crop_to_recon_matrix);
 
   ReconSummary s;
   if (!r.reference.empty()) {
     const at::Tensor reference = reference_for(r, original);
     const at::Tensor compared = centre_crop(at::abs(image.data), reference.size(-2), reference.size(-1));
-    s.metrics = recon::compare_images(centre_crop(reference, compared.size(-2), compared.size(-1)), compared,
-                                      r.metric_options);
+    const at::Tensor truth = centre_crop(reference, compared.size(-2), compared.size(-1));
+    s.metrics = recon::compare_images(truth, compared, r.metric_options);
+    for (int64_t i = 0; i < compared.size(0); ++i)
+      s.slice_metrics.push_back(
+          recon::compare_images(truth.narrow(0, i, 1), compared.narrow(0, i, 1), r.metric_options));
   }
   for (const auto& out : r.outputs) io::write_image(out, image, r.write);
+  if (!r.uncertainty_outputs.empty()) {
+    const recon::Reconstruction spread{result.uncertainty, {}, {}, 0};
+    write_volume(r.uncertainty_outputs, image, to_image_volume(spread, k, r.crop_to_recon_matrix).data, r.write);
+  }
+  if (!r.sample_outputs.empty()) {
+    const at::Tensor flat = result.samples.reshape({-1, result.samples.size(-2), result.samples.size(-1)});
+    write_volume(r.sample_outputs, image, to_image_volume({flat, {}, {}, 0}, k, r.crop_to_recon_matrix).data, r.write);
+  }
   if (s.metrics && !r.metrics_json.empty()) write_metrics(r.metrics_json, r, *s.metrics, r.write.overwrite);
+  s.evaluations = result.evaluations;
 
   s.slices = image.slices();
   s.ny = image.ny();

@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
-#include <set>
 
 #include "ambient/core/error.hpp"
 #include "ambient/io/output_file.hpp"
+#include "ambient/jobs/kspace_files.hpp"
 #include "ambient/recon/linear_operator.hpp"
 #include "ambient/recon/mask_analysis.hpp"
 #include "ambient/recon/reconstructor.hpp"
@@ -41,11 +41,6 @@ std::string default_cache_dir() {
   if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return std::string(xdg) + "/ambient/training";
   const char* home = std::getenv("HOME");
   return std::string(home && *home ? home : "/tmp") + "/.cache/ambient/training";
-}
-
-bool is_kspace_file(const fs::path& p) {
-  static const std::set<std::string> extensions{".h5", ".mrd", ".cfl", ".npy"};
-  return fs::is_regular_file(p) && extensions.count(p.extension().string()) > 0;
 }
 
 nlohmann::json options_json(const TrainingDataOptions& o) {
@@ -157,27 +152,8 @@ torch::Tensor pad_coils(const torch::Tensor& maps, int64_t coils) {
 
 }  // namespace
 
-std::vector<std::string> training_files(const std::vector<std::string>& inputs) {
-  std::vector<std::string> files;
-  for (const auto& input : inputs) {
-    if (!fs::exists(input)) throw FileError(input, "does not exist");
-    if (!fs::is_directory(input)) {
-      files.push_back(input);
-      continue;
-    }
-    std::vector<std::string> found;
-    for (const auto& entry : fs::directory_iterator(input))
-      if (is_kspace_file(entry.path())) found.push_back(entry.path().string());
-    if (found.empty()) throw FileError(input, "holds no k-space files (.h5, .mrd, .cfl, .npy)");
-    std::sort(found.begin(), found.end());
-    files.insert(files.end(), found.begin(), found.end());
-  }
-  if (files.empty()) throw Error("no training data given");
-  return files;
-}
-
 TrainingData load_training_data(const TrainingDataOptions& o, Progress& progress) {
-  const std::vector<std::string> files = training_files(o.inputs);
+  const std::vector<std::string> files = kspace_files(o.inputs);
   const fs::path cache_dir = o.cache_dir.empty() ? default_cache_dir() : o.cache_dir;
   const nlohmann::json options = options_json(o);
   TrainingData d;

@@ -15,6 +15,14 @@ struct EdmConfig {
   double sigma_data = 0.5;
   double p_mean = -1.2;  // training sigma ~ exp(N(p_mean, p_std^2))
   double p_std = 1.2;
+  // Floor on the network's output scale: c_out = sqrt(c_out_EDM^2 + (output_floor
+  // sigma_data)^2). EDM's c_out ~ sigma at low noise suits a denoiser whose input already
+  // holds the whole image. An ambient network's input Ã^H Ã x_sigma lacks the k-space Ã
+  // dropped, an O(1) correction at every sigma: without a floor the network would need
+  // outputs ~1/sigma near sigma_min, so the denoiser collapses to its aliased input, and the
+  // loss weight 1/c_out^2 lets low-noise draws, whose error is mostly that irreducible
+  // inpainting, dominate the gradient. 0 is EDM exactly (clean and Tweedie priors).
+  double output_floor = 0;
 };
 
 void to_json(nlohmann::json& j, const EdmConfig& c);

@@ -16,7 +16,12 @@ namespace ambient::diffusion {
 torch::Tensor ambient_masks(const nlohmann::json& description, int64_t count, int64_t height, int64_t width,
                             uint64_t seed);
 
-// D(x, sigma) of `prior` for a batch; `masks` [b, H, W] are the fixed Ã of an ambient
+// D(x, sigma) of `prior` for a batch x [b, 2, H, W] at noise levels sigma [b], differentiable
+// (the posterior samplers take gradients through it); `masks` and `maps` as below.
+torch::Tensor apply_prior(Prior& prior, const torch::Tensor& x, const torch::Tensor& sigma,
+                          const torch::Tensor& masks = {}, const torch::Tensor& maps = {});
+
+// D(x, sigma) of `prior` for a batch, without gradients; `masks` [b, H, W] are the fixed Ã of an ambient
 // prior and `maps` [b, coil, H, W] the coil maps its view Ã^H Ã x goes through (both
 // ignored for clean and Tweedie priors).
 Denoiser prior_denoiser(Prior& prior, const torch::Tensor& masks = {}, const torch::Tensor& maps = {});

@@ -17,6 +17,8 @@ namespace ambient::recon {
 struct Reconstruction {
   at::Tensor image;        // [slice, y, x], complex64 or float32 (magnitude methods)
   at::Tensor uncertainty;  // [slice, y, x] float32 pixel-wise std; undefined if none
+  at::Tensor samples;      // [slice, sample, y, x] complex64 posterior samples; undefined if none
+  int64_t evaluations = 0; // network evaluations per slice (0: no network)
 };
 
 // Knobs shared by the methods; each method documents which it reads and its defaults.

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ambient/core/progress.hpp"
+#include "ambient/diffusion/posterior_reconstructor.hpp"
 #include "ambient/io/formats.hpp"
 #include "ambient/recon/masks.hpp"
 #include "ambient/recon/metrics.hpp"
@@ -39,15 +40,31 @@ struct ReconRequest {
   io::ReadOptions read;
   io::WriteOptions write;
   bool crop_to_recon_matrix = true;  // drop readout oversampling as the header asks
+  // The diffusion-prior methods (adps, dps, aos): the prior file and the sampler.
+  std::string prior;
+  diffusion::PosteriorReconOptions posterior;
+  std::vector<std::string> uncertainty_outputs;  // the samples' pixel-wise standard deviation
+  std::vector<std::string> sample_outputs;       // every posterior sample, slice-major
 };
 
 struct ReconSummary {
   int64_t slices = 0, ny = 0, nx = 0;
   double acceleration = 0, seconds = 0;
-  std::optional<recon::Metrics> metrics;
+  int64_t evaluations = 0;  // network evaluations per slice (0: a classical method)
+  std::optional<recon::Metrics> metrics;     // over the volume
+  std::vector<recon::Metrics> slice_metrics;  // each slice alone (its own maximum as range)
 };
 
+// Every method `ambient recon` offers: recon's classical ones and diffusion's posterior ones.
+std::vector<recon::MethodInfo> reconstruction_methods();
+
+// The method a request names, with its prior loaded and its coil-maps file read; made once,
+// it serves every input of a batch.
+std::unique_ptr<recon::Reconstructor> make_method(const ReconRequest& request);
+
 ReconSummary reconstruct(const ReconRequest& request, Progress& progress);
+// The same with a method already made (make_method); the request's method names it.
+ReconSummary reconstruct(const ReconRequest& request, const recon::Reconstructor& method, Progress& progress);
 
 // The mask a RetrospectiveMask describes for a ny x nx grid ([ky, kx] bool).
 at::Tensor retrospective_mask(const RetrospectiveMask& mask, int64_t ny, int64_t nx);

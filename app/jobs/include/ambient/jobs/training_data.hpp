@@ -45,9 +45,6 @@ struct TrainingData {
   bool line_masks = true;                // every mask samples whole ky lines
 };
 
-// The k-space files an input list names: files as given, folders' readable files sorted.
-std::vector<std::string> training_files(const std::vector<std::string>& inputs);
-
 TrainingData load_training_data(const TrainingDataOptions& options, Progress& progress);
 
 }  // namespace ambient::jobs

@@ -1,0 +1,43 @@
+#pragma once
+// The diffusion-prior reconstructions behind recon's Reconstructor interface, so the CLI's
+// --method and the GUI's method list serve them like the classical ones:
+//   adps  A-DPS: posterior sampling with an ambient prior (Aali et al. 2024)
+//   dps   DPS with a clean or Tweedie prior (the fully sampled baseline)
+//   aos   the one-step ambient estimate h(A^H y, A, sigma)
+// Each slice is normalised by its calibration constant (the prior's units), its coil maps
+// come from ESPIRiT with the prior's own training settings (or are given), and the result
+// is scaled back. adps and dps return the samples' mean, their standard deviation and,
+// when asked, every sample.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ambient/diffusion/posterior_sampling.hpp"
+#include "ambient/recon/reconstructor.hpp"
+
+namespace ambient::diffusion {
+
+struct PosteriorReconOptions {
+  PosteriorOptions sampling;
+  // Final data consistency: argmin ||A x - y||^2 + lambda ||x - sample||^2 by CG, warm-started
+  // from each sample (0: none).
+  double consistency_lambda = 0;
+  int consistency_iterations = 10;
+  bool keep_samples = false;  // also return every sample
+};
+
+// The methods this module adds to recon's table (name and summary; make_posterior_reconstructor builds them).
+const std::vector<recon::MethodInfo>& posterior_methods();
+bool is_posterior_method(const std::string& name);
+
+// Throws Error when `prior` does not suit `method` (adps and aos need an ambient prior, dps
+// a clean or Tweedie one).
+std::unique_ptr<recon::Reconstructor> make_posterior_reconstructor(const std::string& method,
+                                                                   std::shared_ptr<Prior> prior,
+                                                                   const PosteriorReconOptions& options,
+                                                                   const recon::ReconOptions& recon_options);
+
+// The ESPIRiT settings the prior's training data used (uncropped maps), else `fallback`.
+recon::EspiritOptions training_espirit_options(const Prior& prior, const recon::EspiritOptions& fallback);
+
+}  // namespace ambient::diffusion

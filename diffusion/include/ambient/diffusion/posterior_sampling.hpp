@@ -1,0 +1,57 @@
+#pragma once
+// Posterior sampling: one slice's image from its measured k-space y = A x + noise
+// (A = M F S) with a trained prior. Diffusion posterior sampling (DPS, Chung et al. 2023)
+// on EDM's schedule: each step the prior's denoiser D(x, sigma), the probability-flow ODE
+// step, and a guidance step -zeta/||r|| grad_x ||r||^2 with r = y - A D, the gradient taken
+// through the network. An ambient prior (A-DPS, Aali et al. 2024) sees x only as
+// Ã^H Ã x with one random Ã per sample, drawn by the prior's own mask rule and kept for the
+// whole trajectory. Several samples run as one batch; their mean is the reconstruction and
+// their standard deviation a pixel-wise uncertainty.
+#include <torch/types.h>
+
+#include "ambient/core/progress.hpp"
+#include "ambient/diffusion/checkpoint.hpp"
+#include "ambient/diffusion/sampler.hpp"
+
+namespace ambient::diffusion {
+
+// One slice's measurement in the prior's normalised units (k-space divided by the slice's
+// normalisation constant).
+struct Measurement {
+  torch::Tensor kspace;  // [coil, H, W] complex64, zero where unmeasured
+  torch::Tensor mask;    // [H, W] bool, what was measured
+  torch::Tensor maps;    // [coil, H, W] complex64 coil maps
+  // Standard deviation of the k-space noise per real component (normalised units); 0:
+  // unknown. Known, it fades the guidance as ||r|| nears the noise's own norm, so the
+  // samples do not fit the noise.
+  double noise_sigma = 0;
+};
+
+struct PosteriorOptions {
+  SamplerOptions schedule{100, 0.002, 80, 7, false};  // steps, sigma_min, sigma_max, rho, heun
+  double churn = 0;    // EDM's S_churn: noise re-injected per step, min(churn / steps, sqrt 2 - 1)
+  double zeta = 1.0;   // guidance weight of -zeta/||r|| grad ||r||^2 per step
+  int64_t samples = 1;
+  uint64_t seed = 0;
+};
+
+// `options.samples` posterior samples [samples, H, W] complex64 in normalised units.
+// Throws Error when the prior does not fit the measurement (sizes, channels) and when a
+// sample turns NaN or Inf (the step it happened at is named).
+torch::Tensor posterior_samples(Prior& prior, const Measurement& measurement, const PosteriorOptions& options,
+                                Progress& progress = no_progress());
+
+// The sampler itself, for any denoiser that autograd can differentiate (a prior's network,
+// a closed form in tests): D(x [b, 2, H, W], sigma [b]) with b = options.samples.
+torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& measurement,
+                             const PosteriorOptions& options, Progress& progress = no_progress());
+
+// A-OS, the one-step ambient estimate h(A^H y, sigma, A): the ambient network applied once
+// to the measured data with the measurement's own mask [H, W] complex64. sigma: the
+// noise level the data are read at (the larger of sigma_min and the data's noise).
+torch::Tensor one_step_estimate(Prior& prior, const Measurement& measurement, double sigma);
+
+// Network evaluations (forward passes) per sample of posterior_samples.
+int64_t network_evaluations(const PosteriorOptions& options);
+
+}  // namespace ambient::diffusion

@@ -1,0 +1,139 @@
+#include "ambient/diffusion/posterior_reconstructor.hpp"
+
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "ambient/core/error.hpp"
+#include "ambient/recon/conjugate_gradient.hpp"
+#include "ambient/recon/linear_operator.hpp"
+
+namespace ambient::diffusion {
+
+namespace {
+
+bool is_ambient(const Prior& prior) { return prior.objective->condition_channels() > 0; }
+
+// Noise per real component of the k-space noise scans, in the slice's normalised units.
+double noise_sigma(const io::KSpace& k, double scale) {
+  if (!k.noise.defined() || k.noise.numel() == 0) return 0;
+  return std::sqrt(torch::abs(k.noise).pow(2).mean().item<double>() / 2) / scale;
+}
+
+// argmin ||A x - y||^2 + lambda ||x - x0||^2 for each sample x0 of `samples` [n, H, W].
+torch::Tensor data_consistency(const Measurement& m, const torch::Tensor& samples, double lambda, int iterations) {
+  const recon::SenseOperator a(m.maps, m.mask);
+  const torch::Tensor aty = a.adjoint(m.kspace);
+  recon::CgOptions cg;
+  cg.iterations = iterations;
+  cg.lambda = lambda;
+  std::vector<torch::Tensor> out;
+  for (int64_t i = 0; i < samples.size(0); ++i)
+    out.push_back(recon::conjugate_gradient([&a](const at::Tensor& x) { return a.normal(x); },
+                                            aty + lambda * samples[i], samples[i], cg)
+                      .x);
+  return torch::stack(out);
+}
+
+class PosteriorReconstructor : public recon::Reconstructor {
+ public:
+  PosteriorReconstructor(std::string method, std::shared_ptr<Prior> prior, PosteriorReconOptions options,
+                         recon::ReconOptions recon_options)
+      : method_(std::move(method)), prior_(std::move(prior)), options_(std::move(options)),
+        recon_options_(std::move(recon_options)) {
+    recon_options_.espirit = training_espirit_options(*prior_, recon_options_.espirit);
+  }
+
+  recon::Reconstruction run(const io::KSpace& kspace, Progress& progress) const override {
+    const bool one_step = method_ == "aos";
+    std::vector<torch::Tensor> means, spreads, all;
+    for (int64_t s = 0; s < kspace.slices(); ++s) {
+      progress.throw_if_cancelled();
+      const double scale = recon::normalisation_scale(kspace.data[s], kspace.mask[s]);
+      Measurement m;
+      m.mask = kspace.mask[s];
+      m.kspace = kspace.data[s] * m.mask.unsqueeze(0) / scale;
+      m.maps = recon::coil_maps(kspace, s, recon_options_);
+      m.noise_sigma = noise_sigma(kspace, scale);
+      torch::Tensor samples;
+      if (one_step) {
+        samples = one_step_estimate(*prior_, m, std::max(options_.sampling.schedule.sigma_min, m.noise_sigma)).unsqueeze(0);
+      } else {
+        PosteriorOptions o = options_.sampling;
+        o.seed = options_.sampling.seed * 1000003 + static_cast<uint64_t>(s);  // each slice its own draws
+        samples = posterior_samples(*prior_, m, o, progress);
+      }
+      if (options_.consistency_lambda > 0)
+        samples = data_consistency(m, samples, options_.consistency_lambda, options_.consistency_iterations);
+      samples = samples * scale;
+      means.push_back(samples.mean(0));
+      spreads.push_back(samples.size(0) > 1 ? torch::abs(samples - samples.mean(0, true)).pow(2).mean(0).sqrt()
+                                            : torch::zeros(samples.sizes().slice(1), torch::kFloat));
+      if (options_.keep_samples) all.push_back(samples);
+    }
+    recon::Reconstruction r;
+    r.image = torch::stack(means);
+    if (!one_step) r.uncertainty = torch::stack(spreads);
+    if (options_.keep_samples) r.samples = torch::stack(all);
+    r.evaluations = one_step ? 1 : network_evaluations(options_.sampling);
+    return r;
+  }
+
+ private:
+  std::string method_;
+  std::shared_ptr<Prior> prior_;
+  PosteriorReconOptions options_;
+  recon::ReconOptions recon_options_;
+};
+
+std::unique_ptr<recon::Reconstructor> unusable(const recon::ReconOptions&) {
+  throw Error("this method needs a prior (--prior FILE)");
+}
+
+}  // namespace
+
+const std::vector<recon::MethodInfo>& posterior_methods() {
+  static const std::vector<recon::MethodInfo> table = {
+      {"adps", "A-DPS posterior sampling with an ambient prior (--prior): mean of --samples, std as uncertainty",
+       unusable},
+      {"dps", "DPS posterior sampling with a clean or Tweedie prior (the fully sampled baseline)", unusable},
+      {"aos", "one-step ambient estimate h(A^H y, A) of an ambient prior: one network evaluation", unusable},
+  };
+  return table;
+}
+
+bool is_posterior_method(const std::string& name) {
+  for (const auto& m : posterior_methods())
+    if (m.name == name) return true;
+  return false;
+}
+
+std::unique_ptr<recon::Reconstructor> make_posterior_reconstructor(const std::string& method,
+                                                                   std::shared_ptr<Prior> prior,
+                                                                   const PosteriorReconOptions& options,
+                                                                   const recon::ReconOptions& recon_options) {
+  if (!is_posterior_method(method)) throw Error("'" + method + "' is not a diffusion-prior method");
+  if (!prior) throw Error("--method " + method + " needs a prior (--prior FILE)");
+  const std::string kind = prior->objective->name();
+  if ((method == "adps" || method == "aos") && !is_ambient(*prior))
+    throw Error("--method " + method + " needs an ambient prior; this one is a " + kind + " prior (use --method dps)");
+  if (method == "dps" && is_ambient(*prior))
+    throw Error("--method dps needs a clean or Tweedie prior; this one is an ambient prior (use --method adps)");
+  return std::make_unique<PosteriorReconstructor>(method, std::move(prior), options, recon_options);
+}
+
+recon::EspiritOptions training_espirit_options(const Prior& prior, const recon::EspiritOptions& fallback) {
+  const nlohmann::json& d = prior.description;
+  if (!d.contains("data") || !d["data"].contains("options") || !d["data"]["options"].contains("espirit"))
+    return fallback;
+  const nlohmann::json& e = d["data"]["options"]["espirit"];
+  recon::EspiritOptions o = fallback;
+  o.kernel = e.value("kernel", o.kernel);
+  o.calibration = e.value("calibration", o.calibration);
+  o.threshold = e.value("threshold", o.threshold);
+  o.crop = e.value("crop", o.crop);
+  o.rotate_phase = e.value("rotate_phase", o.rotate_phase);
+  return o;
+}
+
+}  // namespace ambient::diffusion

@@ -1,0 +1,143 @@
+#include "ambient/diffusion/posterior_sampling.hpp"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "ambient/core/error.hpp"
+#include "ambient/diffusion/prior_sampling.hpp"
+#include "ambient/recon/linear_operator.hpp"
+
+namespace ambient::diffusion {
+
+namespace {
+
+torch::Tensor to_complex(const torch::Tensor& two_channel) {  // [b, 2, H, W] -> [b, H, W]
+  return torch::view_as_complex(two_channel.permute({0, 2, 3, 1}).contiguous());
+}
+
+torch::Tensor to_channels(const torch::Tensor& complex) {  // [b, H, W] -> [b, 2, H, W]
+  return torch::view_as_real(complex).permute({0, 3, 1, 2}).contiguous();
+}
+
+bool is_ambient(const Prior& prior) { return prior.objective->condition_channels() > 0; }
+
+torch::Device device_of(Prior& prior) { return prior.denoiser->parameters().front().device(); }
+
+void check_shapes(const Measurement& m) {
+  if (m.kspace.dim() != 3 || m.maps.sizes() != m.kspace.sizes() || m.mask.dim() != 2 ||
+      m.mask.size(0) != m.kspace.size(1) || m.mask.size(1) != m.kspace.size(2))
+    throw Error("posterior sampling needs k-space and coil maps [coil, H, W] and a mask [H, W] of one size");
+}
+
+void check_fits(Prior& prior, const Measurement& m) {
+  check_shapes(m);
+  const int64_t factor = prior.denoiser->network()->config().downsampling();
+  if (m.kspace.size(1) % factor != 0 || m.kspace.size(2) % factor != 0)
+    throw Error("the prior's network needs image sizes divisible by " + std::to_string(factor) + "; the scan is " +
+                std::to_string(m.kspace.size(1)) + " x " + std::to_string(m.kspace.size(2)));
+}
+
+// The norm of the measurement noise itself, ||A x_true - y|| in expectation.
+double noise_norm(const Measurement& m) {
+  const double measured = m.mask.sum().item<double>() * static_cast<double>(m.kspace.size(0));
+  return m.noise_sigma * std::sqrt(2 * measured);
+}
+
+void check_finite(const torch::Tensor& x, int step) {
+  if (!torch::isfinite(x).all().item<bool>())
+    throw Error("posterior sampling produced NaN or Inf at step " + std::to_string(step + 1) +
+                " (the prior diverged on this scan; try a smaller --zeta or more --steps)");
+}
+
+}  // namespace
+
+int64_t network_evaluations(const PosteriorOptions& o) {
+  return o.schedule.heun ? 2 * int64_t{o.schedule.steps} - 1 : o.schedule.steps;
+}
+
+torch::Tensor posterior_samples(Prior& prior, const Measurement& m, const PosteriorOptions& o, Progress& progress) {
+  check_fits(prior, m);
+  const torch::Tensor masks =
+      is_ambient(prior) ? ambient_masks(prior.description, o.samples, m.kspace.size(1), m.kspace.size(2), o.seed)
+                        : torch::Tensor();
+  const torch::Device device = device_of(prior);
+  const torch::Tensor maps = m.maps.to(device).unsqueeze(0).expand({o.samples, -1, -1, -1});
+  const BatchDenoiser denoiser = [&prior, masks, maps](const torch::Tensor& x, const torch::Tensor& sigma) {
+    return apply_prior(prior, x, sigma, masks, maps);
+  };
+  Measurement on_device = m;
+  on_device.kspace = m.kspace.to(device);
+  on_device.mask = m.mask.to(device);
+  on_device.maps = m.maps.to(device);
+  return guided_samples(denoiser, on_device, o, progress);
+}
+
+torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& m, const PosteriorOptions& o,
+                             Progress& progress) {
+  check_shapes(m);
+  if (o.samples < 1) throw Error("--samples must be at least 1");
+  if (!(o.zeta >= 0) || !(o.churn >= 0)) throw Error("--zeta and --churn must be >= 0");
+  const std::vector<double> sigmas = edm_schedule(o.schedule);
+  const int64_t n = o.samples, height = m.kspace.size(1), width = m.kspace.size(2);
+  const torch::Device device = m.kspace.device();
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(o.seed);
+  const recon::SenseOperator a(m.maps, m.mask);  // broadcast over the samples
+  const torch::Tensor y = m.kspace * m.mask.unsqueeze(0);
+  const double noise = noise_norm(m);
+  // EDM's stochastic sampler: re-inject noise to raise sigma by a factor 1 + gamma per step.
+  const double gamma = std::min(o.churn / o.schedule.steps, std::sqrt(2.0) - 1);
+
+  torch::Tensor x = at::normal(0.0, 1.0, {n, 2, height, width}, g).to(device) * sigmas[0];
+  progress.begin("posterior sampling", o.schedule.steps);
+  for (int i = 0; i < o.schedule.steps; ++i) {
+    progress.throw_if_cancelled();
+    double sigma = sigmas[i];
+    const double next = sigmas[i + 1];
+    if (gamma > 0) {
+      const double raised = sigma * (1 + gamma);
+      x = x + std::sqrt(raised * raised - sigma * sigma) * at::normal(0.0, 1.0, x.sizes(), g).to(device);
+      sigma = raised;
+    }
+    // The denoised estimate and the gradient of its data misfit, through the network.
+    const torch::Tensor x_in = x.detach().requires_grad_(true);
+    const torch::Tensor denoised = denoiser(x_in, torch::full({n}, sigma, x.options()));
+    const torch::Tensor residual = y - a.forward(to_complex(denoised));
+    const torch::Tensor misfit = torch::view_as_real(residual).pow(2).sum({1, 2, 3, 4});  // ||r||^2 per sample
+    const torch::Tensor gradient = torch::autograd::grad({misfit.sum()}, {x_in})[0];
+
+    torch::NoGradGuard no_grad;
+    const torch::Tensor slope = (x - denoised.detach()) / sigma;
+    torch::Tensor stepped = x + (next - sigma) * slope;
+    if (o.schedule.heun && next > 0) {
+      const torch::Tensor denoised_next = denoiser(stepped, torch::full({n}, next, x.options()));
+      stepped = x + (next - sigma) * 0.5 * (slope + (stepped - denoised_next) / next);
+    }
+    // Step zeta/||r|| along -grad ||r||^2, faded out as ||r|| nears the noise's own norm.
+    const torch::Tensor norm = torch::sqrt(misfit.detach()).clamp_min(1e-12);
+    const torch::Tensor weight = o.zeta / norm * (1 - noise / norm).clamp(0, 1);
+    x = stepped - weight.reshape({-1, 1, 1, 1}) * gradient;
+    check_finite(x, i);
+    progress.update(i + 1, "residual " + std::to_string(norm.mean().item<double>()));
+  }
+  progress.end();
+  return to_complex(x).cpu();
+}
+
+torch::Tensor one_step_estimate(Prior& prior, const Measurement& m, double sigma) {
+  check_fits(prior, m);
+  if (!is_ambient(prior)) throw Error("the one-step estimate (aos) needs an ambient prior");
+  torch::NoGradGuard no_grad;
+  const torch::Device device = device_of(prior);
+  const recon::SenseOperator a(m.maps.to(device), m.mask.to(device));
+  const torch::Tensor input = to_channels(a.adjoint(m.kspace.to(device)).unsqueeze(0));
+  const torch::Tensor mask = m.mask.to(device).unsqueeze(0);
+  const torch::Tensor estimate = apply_prior(prior, input, torch::full({1}, sigma, input.options()), mask,
+                                             m.maps.to(device).unsqueeze(0));
+  check_finite(estimate, 0);
+  return to_complex(estimate)[0].cpu();
+}
+
+}  // namespace ambient::diffusion

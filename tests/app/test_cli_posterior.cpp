@@ -1,0 +1,102 @@
+// `ambient recon --method adps|dps|aos` end to end with tiny priors trained by the CLI: the
+// mean, the uncertainty map and every sample are written; a prior of the wrong kind, a file
+// that is not a prior and a missing --prior are refused, naming the file.
+#include <ATen/ATen.h>
+
+#include <filesystem>
+
+#include "ambient/io/formats.hpp"
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+
+namespace ambient::test {
+namespace {
+
+class PosteriorRecon : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir = new TempDir;
+    fs::create_directories(*dir / "data");
+    ASSERT_EQ(ambient("-q simulate --phantom-size 32 --coils 4 --noise 0.01 --seed 1 -o " + (*dir / "data/scan.h5"))
+                  .exit_code, 0);
+    write_text(*dir / "net.json", R"({"in_channels": 4, "out_channels": 2, "base_channels": 8,
+      "channel_mult": [1, 2], "blocks_per_level": 1, "attention_levels": [], "dropout": 0})");
+    const std::string common = " " + (*dir / "data") + " --cache " + (*dir / "cache") + " --kernel 4 --batch 2 " +
+                               "--steps 2 --sample-count 1 --network " + (*dir / "net.json");
+    auto r = ambient("-q train" + common + " --run " + (*dir / "ambient") + " --mask random --accel 2 --acs 8");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    r = ambient("-q train" + common + " --run " + (*dir / "clean") + " --objective clean");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+  }
+  static void TearDownTestSuite() { delete dir; }
+  static std::string recon(const std::string& args) {
+    return "-q recon --mask random --accel 3 --acs 8 --kernel 4 " + (*dir / "data/scan.h5") + " " + args;
+  }
+  static TempDir* dir;
+};
+TempDir* PosteriorRecon::dir = nullptr;
+
+TEST_F(PosteriorRecon, AdpsWritesTheMeanTheUncertaintyAndEverySample) {
+  const auto r = ambient(recon("--method adps --prior " + (*dir / "ambient/checkpoint.pt") +
+                               " --samples 3 --steps 4 --reference auto -o " + (*dir / "mean.npy") +
+                               " --uncertainty " + (*dir / "std.npy") + " --save-samples " + (*dir / "all.npy")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  io::ReadOptions read;
+  const at::Tensor mean = io::read_image(*dir / "mean.npy", read).data;
+  const at::Tensor spread = io::read_image(*dir / "std.npy", read).data;
+  const at::Tensor all = io::read_image(*dir / "all.npy", read).data;
+  EXPECT_EQ(mean.sizes(), (std::vector<int64_t>{1, 32, 32}));
+  EXPECT_EQ(spread.sizes(), mean.sizes());
+  EXPECT_EQ(all.sizes(), (std::vector<int64_t>{3, 32, 32}));
+  EXPECT_TRUE(at::isfinite(at::abs(mean)).all().item<bool>());
+  // The mean is the samples' mean, the uncertainty their standard deviation.
+  EXPECT_LT(nrmse(mean, all.mean(0, true)), 1e-4);
+  const at::Tensor expected = at::sqrt(at::abs(all - all.mean(0, true)).pow(2).mean(0, true));
+  EXPECT_LT(nrmse(at::abs(spread), expected), 1e-4);
+  EXPECT_GT(at::abs(spread).max().item<double>(), 0);
+}
+
+TEST_F(PosteriorRecon, SeedsMakeRunsReproducible) {
+  for (const char* name : {"one.npy", "two.npy"})
+    ASSERT_EQ(ambient(recon("--method adps --prior " + (*dir / "ambient/checkpoint.pt") +
+                            " --samples 2 --steps 3 --sample-seed 7 -o " + (*dir / name))).exit_code, 0);
+  io::ReadOptions read;
+  EXPECT_EQ(nrmse(io::read_image(*dir / "one.npy", read).data, io::read_image(*dir / "two.npy", read).data), 0);
+}
+
+TEST_F(PosteriorRecon, DpsAndAosRunWithTheirPriors) {
+  auto r = ambient(recon("--method dps --prior " + (*dir / "clean/checkpoint.pt") + " --samples 2 --steps 3 -o " +
+                         (*dir / "dps.npy")));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = ambient("--json " + recon("--method aos --prior " + (*dir / "ambient/checkpoint.pt") + " -o " +
+                                (*dir / "aos.npy")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"network_evaluations_per_slice\": 1"), std::string::npos) << r.output;
+  // aos is one deterministic estimate: no uncertainty map to write.
+  r = ambient(recon("--method aos --prior " + (*dir / "ambient/checkpoint.pt") + " -o " + (*dir / "aos2.npy") +
+                    " --uncertainty " + (*dir / "aos-std.npy")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_FALSE(fs::exists(*dir / "aos2.npy"));
+}
+
+TEST_F(PosteriorRecon, RefusesTheWrongPriorNamingTheFile) {
+  const std::string clean = *dir / "clean/checkpoint.pt";
+  auto r = ambient(recon("--method adps --prior " + clean + " -o " + (*dir / "x.npy")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find(clean), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("ambient prior"), std::string::npos) << r.output;
+  r = ambient(recon("--method adps -o " + (*dir / "x.npy")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("--prior"), std::string::npos) << r.output;
+  write_text(*dir / "fake.pt", "not a checkpoint");
+  r = ambient(recon("--method adps --prior " + (*dir / "fake.pt") + " -o " + (*dir / "x.npy")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("fake.pt"), std::string::npos) << r.output;
+  r = ambient(recon("--method cs --prior " + clean + " -o " + (*dir / "x.npy")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_FALSE(fs::exists(*dir / "x.npy"));
+}
+
+}  // namespace
+}  // namespace ambient::test

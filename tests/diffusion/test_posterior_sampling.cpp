@@ -1,0 +1,163 @@
+// Posterior sampling checked against closed forms. For Gaussian images x0 ~ N(0, S) and
+// y = A x0 + noise, the posterior mean is S A^T (A S A^T + s_y^2 I)^-1 y and the exact
+// denoiser is S (S + sigma^2 I)^-1 x; the guided sampler driven by that denoiser must land
+// near the posterior mean, far nearer than the zero-filled A^H y.
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include "ambient/core/error.hpp"
+#include "ambient/diffusion/posterior_reconstructor.hpp"
+#include "ambient/diffusion/posterior_sampling.hpp"
+#include "ambient/recon/linear_operator.hpp"
+#include "diffusion_test_support.hpp"
+#include "test_support.hpp"
+
+namespace ambient::test {
+namespace {
+
+torch::Tensor as_complex(const torch::Tensor& channels) {  // [b, 2, H, W] -> [b, H, W]
+  return torch::view_as_complex(channels.permute({0, 2, 3, 1}).contiguous());
+}
+
+// A single-coil 8 x 8 problem: low-rank blob images, half the k-space lines measured.
+struct GaussianProblem {
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(11);
+  BlobImages data{6, g};
+  torch::Tensor s = data.covariance().to(torch::kDouble);
+  diffusion::Measurement m;
+  torch::Tensor truth;           // [8, 8] complex
+  torch::Tensor posterior_mean;  // [8, 8] complex
+
+  explicit GaussianProblem(double noise) {
+    m.maps = torch::ones({1, 8, 8}, torch::kComplexFloat);
+    m.mask = torch::zeros({8, 8}, torch::kBool);
+    for (int64_t line : {1, 3, 4, 6}) m.mask[line].fill_(true);
+    m.noise_sigma = noise;
+    const recon::SenseOperator a(m.maps, m.mask);
+    truth = as_complex(data.sample(1, g))[0];
+    const torch::Tensor clean = a.forward(truth);
+    m.kspace = (clean + noise * torch::view_as_complex(at::normal(0.0, 1.0, {1, 8, 8, 2}, g))) * m.mask;
+    // A as a real 128 x 128 matrix on the [2, 8, 8] channel layout, column by column.
+    const torch::Tensor eye = torch::eye(128).reshape({128, 2, 8, 8});
+    const torch::Tensor columns = torch::view_as_real(a.forward(as_complex(eye))).reshape({128, -1});
+    const torch::Tensor a_real = columns.t().to(torch::kDouble);
+    const torch::Tensor y = torch::view_as_real(m.kspace).reshape({-1}).to(torch::kDouble);
+    const torch::Tensor gram = torch::matmul(torch::matmul(a_real, s), a_real.t()) +
+                               (noise * noise + 1e-8) * torch::eye(a_real.size(0), torch::kDouble);
+    const torch::Tensor mean = torch::matmul(torch::matmul(s, a_real.t()), torch::linalg_solve(gram, y));
+    posterior_mean = as_complex(mean.to(torch::kFloat).reshape({1, 2, 8, 8}))[0];
+  }
+
+  diffusion::BatchDenoiser exact_denoiser() const {
+    return [this](const torch::Tensor& x, const torch::Tensor& sigma) {
+      const double sg = sigma[0].item<double>();
+      const torch::Tensor w = torch::matmul(s, torch::inverse(s + sg * sg * torch::eye(128, torch::kDouble)));
+      return torch::matmul(x.reshape({x.size(0), 128}), w.t().to(torch::kFloat)).reshape(x.sizes());
+    };
+  }
+};
+
+TEST(PosteriorSampling, ExactGaussianDenoiserLandsNearTheClosedFormPosteriorMean) {
+  const GaussianProblem p(0.02);
+  diffusion::PosteriorOptions o;
+  o.samples = 32;
+  o.schedule.steps = 200;
+  o.zeta = 0.05;
+  const torch::Tensor samples = diffusion::guided_samples(p.exact_denoiser(), p.m, o);
+  ASSERT_EQ(samples.sizes(), (std::vector<int64_t>{32, 8, 8}));
+  const double sampled = nrmse(samples.mean(0), p.posterior_mean);
+  const double zero_filled = nrmse(recon::SenseOperator(p.m.maps, p.m.mask).adjoint(p.m.kspace), p.posterior_mean);
+  EXPECT_LT(sampled, 0.15) << "zero-filled " << zero_filled;  // measured 0.055 (zero-filled 0.51)
+  EXPECT_LT(sampled, zero_filled / 3) << sampled << " vs zero-filled " << zero_filled;
+  // The samples differ where the data leave the image uncertain: a non-zero spread.
+  EXPECT_GT(torch::abs(samples - samples.mean(0, true)).mean().item<double>(), 1e-3);
+}
+
+TEST(PosteriorSampling, WithoutGuidanceTheSamplesIgnoreTheData) {
+  const GaussianProblem p(0.02);
+  diffusion::PosteriorOptions o;
+  o.samples = 32;
+  o.schedule.steps = 50;
+  o.zeta = 0;  // an unconditional sampler: the mean of prior samples is near zero
+  const torch::Tensor samples = diffusion::guided_samples(p.exact_denoiser(), p.m, o);
+  EXPECT_GT(nrmse(samples.mean(0), p.posterior_mean), 0.5);
+}
+
+TEST(PosteriorSampling, NaNDuringSamplingIsReportedWithItsStep) {
+  const GaussianProblem p(0.02);
+  int calls = 0;
+  const diffusion::BatchDenoiser breaks = [&](const torch::Tensor& x, const torch::Tensor&) {
+    return ++calls >= 3 ? x * std::nan("") : x * 0.5;
+  };
+  diffusion::PosteriorOptions o;
+  o.schedule.steps = 10;
+  try {
+    diffusion::guided_samples(breaks, p.m, o);
+    ADD_FAILURE() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("NaN or Inf at step 3"), std::string::npos) << e.what();
+  }
+}
+
+TEST(PosteriorSampling, EvaluationsCountHeunsExtraPass) {
+  diffusion::PosteriorOptions o;
+  o.schedule.steps = 10;
+  o.schedule.heun = false;
+  EXPECT_EQ(diffusion::network_evaluations(o), 10);
+  o.schedule.heun = true;
+  EXPECT_EQ(diffusion::network_evaluations(o), 19);
+}
+
+diffusion::Prior tiny_prior(std::shared_ptr<const diffusion::Objective> objective) {
+  diffusion::UNetConfig c;
+  c.in_channels = 2 + objective->condition_channels();
+  c.base_channels = 8;
+  c.channel_mult = {1, 2};
+  diffusion::Prior p;
+  p.denoiser = diffusion::EdmDenoiser(c, diffusion::EdmConfig{});
+  p.objective = std::move(objective);
+  p.description = {{"sampling_mask", {{"kind", "random"}, {"acceleration", 3.0}, {"calibration", 2}}}};
+  return p;
+}
+
+TEST(PosteriorReconstructor, RefusesAPriorOfTheWrongKind) {
+  auto clean = std::make_shared<diffusion::Prior>(tiny_prior(std::make_shared<diffusion::CleanObjective>()));
+  auto ambient = std::make_shared<diffusion::Prior>(tiny_prior(std::make_shared<diffusion::AmbientObjective>()));
+  EXPECT_THROW(diffusion::make_posterior_reconstructor("adps", clean, {}, {}), Error);
+  EXPECT_THROW(diffusion::make_posterior_reconstructor("aos", clean, {}, {}), Error);
+  EXPECT_THROW(diffusion::make_posterior_reconstructor("dps", ambient, {}, {}), Error);
+  EXPECT_THROW(diffusion::make_posterior_reconstructor("adps", nullptr, {}, {}), Error);
+  EXPECT_NO_THROW(diffusion::make_posterior_reconstructor("adps", ambient, {}, {}));
+  EXPECT_NO_THROW(diffusion::make_posterior_reconstructor("dps", clean, {}, {}));
+}
+
+TEST(PosteriorReconstructor, RefusesSizesTheNetworkCannotTake) {
+  diffusion::Prior prior = tiny_prior(std::make_shared<diffusion::AmbientObjective>());
+  const GaussianProblem p(0.02);
+  diffusion::Measurement odd = p.m;
+  odd.kspace = torch::zeros({1, 8, 7}, torch::kComplexFloat);
+  odd.maps = torch::ones({1, 8, 7}, torch::kComplexFloat);
+  odd.mask = torch::ones({8, 7}, torch::kBool);
+  EXPECT_THROW(diffusion::posterior_samples(prior, odd, {}), Error);
+  EXPECT_THROW(diffusion::one_step_estimate(prior, odd, 0.01), Error);
+  // The one-step estimate of a fitting scan is one image of the scan's size.
+  EXPECT_EQ(diffusion::one_step_estimate(prior, p.m, 0.01).sizes(), (std::vector<int64_t>{8, 8}));
+}
+
+TEST(EdmPreconditioning, OutputFloorBoundsTheLossWeight) {
+  const torch::Tensor sigma = torch::tensor({1e-3, 0.1, 1.0, 10.0});
+  diffusion::EdmConfig edm;
+  // Floor 0 is EDM exactly: (sigma^2 + sigma_data^2) / (sigma sigma_data)^2.
+  const torch::Tensor expected = (sigma.pow(2) + 0.25) / (sigma.pow(2) * 0.25);
+  EXPECT_TRUE(torch::allclose(diffusion::loss_weight(sigma, edm), expected, 1e-4));
+  // An ambient floor caps the weight at 1 / (floor sigma_data)^2 as sigma -> 0.
+  edm.output_floor = 0.3;
+  const torch::Tensor floored = diffusion::loss_weight(sigma, edm);
+  EXPECT_NEAR(floored[0].item<double>(), 1 / (0.15 * 0.15), 0.1);
+  EXPECT_TRUE((floored <= expected).all().item<bool>());
+  // At high noise, where c_out ~ sigma_data, the floor (added in quadrature) changes little.
+  EXPECT_NEAR(floored[3].item<double>(), expected[3].item<double>(), 0.1 * expected[3].item<double>());
+}
+
+}  // namespace
+}  // namespace ambient::test
