@@ -40,7 +40,12 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   c.add_flag("--heun,!--euler", s.schedule.heun, "Heun's second-order steps (one extra forward pass per step)")
       ->capture_default_str();
   c.add_option("--churn", s.churn, "EDM's S_churn: noise re-injected per step")->capture_default_str();
-  c.add_option("--zeta", s.zeta, "guidance step weight zeta of -zeta/||r|| grad ||y - A D||^2")->capture_default_str();
+  c.add_option_function<std::string>(
+       "--guidance", [&s](const std::string& v) { s.guidance = diffusion::parse_guidance(v); },
+       "pull toward the data: flow (the likelihood score in the ODE step; any step count) or dps "
+       "(zeta/||r|| grad ||r||^2, the A-DPS paper's step; hundreds of steps)")
+      ->default_str("flow");
+  c.add_option("--zeta", s.zeta, "guidance weight")->capture_default_str();
   c.add_option("--sample-seed", s.seed, "seed of the sampler's noise and masks")->capture_default_str();
   c.add_option("--dc-lambda", p.consistency_lambda,
                "final data consistency: CG-SENSE warm-started from each sample, this Tikhonov weight (0: none)")

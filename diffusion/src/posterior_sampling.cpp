@@ -54,6 +54,12 @@ void check_finite(const torch::Tensor& x, int step) {
 
 }  // namespace
 
+Guidance parse_guidance(const std::string& name) {
+  if (name == "dps") return Guidance::dps;
+  if (name == "flow") return Guidance::flow;
+  throw Error("unknown guidance '" + name + "' (dps or flow)");
+}
+
 int64_t network_evaluations(const PosteriorOptions& o) {
   return o.schedule.heun ? 2 * int64_t{o.schedule.steps} - 1 : o.schedule.steps;
 }
@@ -68,11 +74,13 @@ torch::Tensor posterior_samples(Prior& prior, const Measurement& m, const Poster
   const BatchDenoiser denoiser = [&prior, masks, maps](const torch::Tensor& x, const torch::Tensor& sigma) {
     return apply_prior(prior, x, sigma, masks, maps);
   };
+  PosteriorOptions options = o;
+  options.sigma_data = prior.denoiser->edm().sigma_data;
   Measurement on_device = m;
   on_device.kspace = m.kspace.to(device);
   on_device.mask = m.mask.to(device);
   on_device.maps = m.maps.to(device);
-  return guided_samples(denoiser, on_device, o, progress);
+  return guided_samples(denoiser, on_device, options, progress);
 }
 
 torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& m, const PosteriorOptions& o,
@@ -86,7 +94,7 @@ torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& m
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(o.seed);
   const recon::SenseOperator a(m.maps, m.mask);  // broadcast over the samples
   const torch::Tensor y = m.kspace * m.mask.unsqueeze(0);
-  const double noise = noise_norm(m);
+  const double noise_level = noise_norm(m);
   // EDM's stochastic sampler: re-inject noise to raise sigma by a factor 1 + gamma per step.
   const double gamma = std::min(o.churn / o.schedule.steps, std::sqrt(2.0) - 1);
 
@@ -115,9 +123,16 @@ torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& m
       const torch::Tensor denoised_next = denoiser(stepped, torch::full({n}, next, x.options()));
       stepped = x + (next - sigma) * 0.5 * (slope + (stepped - denoised_next) / next);
     }
-    // Step zeta/||r|| along -grad ||r||^2, faded out as ||r|| nears the noise's own norm.
     const torch::Tensor norm = torch::sqrt(misfit.detach()).clamp_min(1e-12);
-    const torch::Tensor weight = o.zeta / norm * (1 - noise / norm).clamp(0, 1);
+    torch::Tensor weight;
+    if (o.guidance == Guidance::dps) {
+      // zeta/||r|| along -grad ||r||^2, faded out as ||r|| nears the noise's own norm.
+      weight = o.zeta / norm * (1 - noise_level / norm).clamp(0, 1);
+    } else {
+      const double sd2 = o.sigma_data * o.sigma_data;
+      const double variance = m.noise_sigma * m.noise_sigma + sigma * sigma * sd2 / (sigma * sigma + sd2);
+      weight = torch::full({n}, o.zeta * (sigma - next) * sigma / (2 * variance), x.options());
+    }
     x = stepped - weight.reshape({-1, 1, 1, 1}) * gradient;
     check_finite(x, i);
     progress.update(i + 1, "residual " + std::to_string(norm.mean().item<double>()));

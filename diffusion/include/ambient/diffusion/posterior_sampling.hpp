@@ -9,6 +9,8 @@
 // their standard deviation a pixel-wise uncertainty.
 #include <torch/types.h>
 
+#include <string>
+
 #include "ambient/core/progress.hpp"
 #include "ambient/diffusion/checkpoint.hpp"
 #include "ambient/diffusion/sampler.hpp"
@@ -27,13 +29,28 @@ struct Measurement {
   double noise_sigma = 0;
 };
 
+// How strongly each step pulls toward the data, r = y - A D(x, sigma):
+//  - dps: -zeta/||r|| grad ||r||^2, the step of DPS and the A-DPS paper (zeta ~ 1 at their
+//    500-1000 steps); its length does not shrink as r does, so it needs many small steps.
+//  - flow: the likelihood's score added to the probability-flow ODE step,
+//    -zeta (sigma - sigma_next) sigma / (sigma_n^2 + c_out^2) grad ||r||^2 / 2, with a Gaussian
+//    likelihood whose variance is the data noise sigma_n^2 plus c_out^2 = sigma^2 sigma_data^2 /
+//    (sigma^2 + sigma_data^2), EDM's posterior variance of an image of variance sigma_data^2.
+//    Each step then removes about the fraction (sigma - sigma_next) / sigma of the residual,
+//    as the ODE step itself does of the noise: the same total pull at any number of steps.
+enum class Guidance { dps, flow };
+
 struct PosteriorOptions {
   SamplerOptions schedule{100, 0.002, 80, 7, false};  // steps, sigma_min, sigma_max, rho, heun
   double churn = 0;    // EDM's S_churn: noise re-injected per step, min(churn / steps, sqrt 2 - 1)
-  double zeta = 1.0;   // guidance weight of -zeta/||r|| grad ||r||^2 per step
+  Guidance guidance = Guidance::flow;
+  double zeta = 1.0;   // guidance weight (see Guidance)
+  double sigma_data = 0.5;  // the prior's (flow guidance); posterior_samples takes the prior's own
   int64_t samples = 1;
   uint64_t seed = 0;
 };
+
+Guidance parse_guidance(const std::string& name);  // "dps" or "flow"; Error otherwise
 
 // `options.samples` posterior samples [samples, H, W] complex64 in normalised units.
 // Throws Error when the prior does not fit the measurement (sizes, channels) and when a
