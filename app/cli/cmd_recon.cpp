@@ -186,7 +186,6 @@ void add_recon_command(CLI::App& app, const GlobalOptions& global) {
     jobs::ReconRequest& r = cmd->batch.recon;
     if (!cmd->crop.empty()) std::tie(r.metric_options.crop_y, r.metric_options.crop_x) = parse_size(cmd->crop);
     r.options.seed = r.mask.options.seed;
-    r.posterior.keep_samples = !cmd->batch.sample_outputs.empty();
     if (is_batch(*cmd))
       run_batch(*cmd, global);
     else

@@ -128,7 +128,7 @@ torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& m
     if (o.guidance == Guidance::dps) {
       // zeta/||r|| along -grad ||r||^2, faded out as ||r|| nears the noise's own norm.
       weight = o.zeta / norm * (1 - noise_level / norm).clamp(0, 1);
-    } else {
+    } else {  // the likelihood's score in the ODE step, variance sigma_n^2 + c_out^2 (Guidance::flow)
       const double sd2 = o.sigma_data * o.sigma_data;
       const double variance = m.noise_sigma * m.noise_sigma + sigma * sigma * sd2 / (sigma * sigma + sd2);
       weight = torch::full({n}, o.zeta * (sigma - next) * sigma / (2 * variance), x.options());

@@ -158,7 +158,9 @@ BatchSummary reconstruct_batch(const BatchRequest& r, Progress& progress) {
     owner[first] = f;
   }
   for (const auto& report : r.reports) io::check_writable(report, true);
-  const auto method = make_method(r.recon);  // the prior is loaded once
+  ReconRequest shared = r.recon;
+  shared.posterior.keep_samples = shared.posterior.keep_samples || !r.sample_outputs.empty();
+  const auto method = make_method(shared);  // the prior is loaded once
 
   BatchSummary s;
   for (size_t i = 0; i < files.size(); ++i) {

@@ -109,8 +109,10 @@ std::unique_ptr<recon::Reconstructor> make_method(const ReconRequest& r) {
   }
   if (r.prior.empty()) throw Error("--method " + r.method + " needs a prior (--prior FILE)");
   auto prior = std::make_shared<diffusion::Prior>(read_prior(r.prior));
+  diffusion::PosteriorReconOptions posterior = r.posterior;
+  posterior.keep_samples = posterior.keep_samples || !r.sample_outputs.empty();
   try {
-    return diffusion::make_posterior_reconstructor(r.method, std::move(prior), r.posterior, options);
+    return diffusion::make_posterior_reconstructor(r.method, std::move(prior), posterior, options);
   } catch (const Error& e) {
     throw FileError(r.prior, e.what());
   }
@@ -124,6 +126,8 @@ ReconSummary reconstruct(const ReconRequest& r, Progress& progress) {
 
 ReconSummary reconstruct(const ReconRequest& r, const recon::Reconstructor& method, Progress& progress) {
   if (r.outputs.empty()) throw Error("no output file given (-o FILE)");
+  if ((!r.uncertainty_outputs.empty() || !r.sample_outputs.empty()) && r.method != "adps" && r.method != "dps")
+    throw Error("--uncertainty and --save-samples need a sampling method (adps, dps), not " + r.method);
   check_outputs(r.outputs, r.write);
   check_outputs(r.uncertainty_outputs, r.write);
   check_outputs(r.sample_outputs, r.write);
@@ -150,10 +154,8 @@ ReconSummary reconstruct(const ReconRequest& r, const recon::Reconstructor& meth
   const recon::Reconstruction result = method.run(k, progress);
   if (!at::isfinite(at::abs(result.image)).all().item<bool>())
     throw Error(r.method + " produced NaN or Inf pixels; nothing written");
-  if ((!r.uncertainty_outputs.empty() && !result.uncertainty.defined()) ||
-      (!r.sample_outputs.empty() && !result.samples.defined()))
-    throw Error("--method " + r.method + " gives no " +
-                (result.uncertainty.defined() ? "samples (--keep-samples)" : "uncertainty map"));
+  if (!r.sample_outputs.empty() && !result.samples.defined())
+    throw Error("the method was made without keeping its samples (PosteriorReconOptions::keep_samples)");
   const io::ImageVolume image = to_image_volume(result, k, r.crop_to_recon_matrix);
 
   ReconSummary s;

@@ -44,7 +44,7 @@ struct ReconRequest {
   std::string prior;
   diffusion::PosteriorReconOptions posterior;
   std::vector<std::string> uncertainty_outputs;  // the samples' pixel-wise standard deviation
-  std::vector<std::string> sample_outputs;       // every posterior sample, slice-major
+  std::vector<std::string> sample_outputs;       // every posterior sample, slice-major (keeps them)
 };
 
 struct ReconSummary {
