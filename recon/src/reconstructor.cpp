@@ -67,7 +67,9 @@ at::Tensor coil_maps(const io::KSpace& kspace, int64_t s, const ReconOptions& op
 
 double normalisation_scale(const at::Tensor& kspace, const at::Tensor& mask) {
   const auto region = calibration_region(mask);
-  if (region.empty()) throw Error("k-space has no fully sampled centre to normalise by");
+  if (region.empty())
+    throw Error("k-space has no fully sampled centre (ACS) to calibrate and normalise by; measure or keep "
+                "calibration lines (--acs)");
   at::Tensor centre = at::zeros_like(kspace);
   centre.narrow(1, region.ky_begin, region.ky_size).narrow(2, region.kx_begin, region.kx_size)
       .copy_(kspace.narrow(1, region.ky_begin, region.ky_size).narrow(2, region.kx_begin, region.kx_size));

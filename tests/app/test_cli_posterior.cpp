@@ -98,5 +98,13 @@ TEST_F(PosteriorRecon, RefusesTheWrongPriorNamingTheFile) {
   EXPECT_FALSE(fs::exists(*dir / "x.npy"));
 }
 
+TEST_F(PosteriorRecon, KSpaceWithoutACSIsRefusedNamingTheScan) {
+  const auto r = ambient("-q recon --mask random --accel 3 --acs 0 " + (*dir / "data/scan.h5") + " --method adps --prior " +
+                         (*dir / "ambient/checkpoint.pt") + " -o " + (*dir / "noacs.npy"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("scan.h5: k-space has no fully sampled centre (ACS)"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(*dir / "noacs.npy"));
+}
+
 }  // namespace
 }  // namespace ambient::test

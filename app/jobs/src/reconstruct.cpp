@@ -42,6 +42,20 @@ at::Tensor reference_for(const ReconRequest& r, const io::KSpace& original) {
                            "retrospectively (--mask) so the fully sampled image serves");
 }
 
+// The method's errors (no calibration region, a prior that diverged, ...) name the scan.
+recon::Reconstruction run_naming_the_input(const recon::Reconstructor& method, const io::KSpace& k,
+                                          const std::string& input, Progress& progress) {
+  try {
+    return method.run(k, progress);
+  } catch (const FileError&) {
+    throw;
+  } catch (const Cancelled&) {
+    throw;
+  } catch (const Error& e) {
+    throw FileError(input, e.what());
+  }
+}
+
 void write_volume(const std::vector<std::string>& outputs, const io::ImageVolume& like, const at::Tensor& data,
                   const io::WriteOptions& write) {
   io::ImageVolume volume = like;
@@ -151,9 +165,9 @@ ReconSummary reconstruct(const ReconRequest& r, const recon::Reconstructor& meth
     k.mask = k.mask & retrospective_mask(r.mask, k.ny(), k.nx()).unsqueeze(0);
     if (!k.mask.any().item<bool>()) throw Error("the mask and the measured k-space have no sample in common");
   }
-  const recon::Reconstruction result = method.run(k, progress);
+  const recon::Reconstruction result = run_naming_the_input(method, k, r.input, progress);
   if (!at::isfinite(at::abs(result.image)).all().item<bool>())
-    throw Error(r.method + " produced NaN or Inf pixels; nothing written");
+    throw FileError(r.input, r.method + " produced NaN or Inf pixels; nothing written");
   if (!r.sample_outputs.empty() && !result.samples.defined())
     throw Error("the method was made without keeping its samples (PosteriorReconOptions::keep_samples)");
   const io::ImageVolume image = to_image_volume(result, k, r.crop_to_recon_matrix);
