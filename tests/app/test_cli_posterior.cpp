@@ -102,7 +102,9 @@ TEST_F(PosteriorRecon, KSpaceWithoutACSIsRefusedNamingTheScan) {
   const auto r = ambient("-q recon --mask random --accel 3 --acs 0 " + (*dir / "data/scan.h5") + " --method adps --prior " +
                          (*dir / "ambient/checkpoint.pt") + " -o " + (*dir / "noacs.npy"));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("scan.h5: k-space has no fully sampled centre (ACS)"), std::string::npos) << r.output;
+  // No centre at all, or one too small for ESPIRiT's kernel (random lines may touch the centre).
+  EXPECT_NE(r.output.find("scan.h5: "), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("fully sampled centre"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(*dir / "noacs.npy"));
 }
 
