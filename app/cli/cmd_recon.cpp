@@ -32,6 +32,8 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   auto& p = cmd.batch.recon.posterior;
   auto& s = p.sampling;
   c.add_option("--prior", cmd.batch.recon.prior, "prior file (adps, aos: an ambient prior; dps: a clean one)");
+  c.add_option("--device", cmd.batch.recon.device, "where the prior's network runs: cpu, cuda, cuda:N or auto")
+      ->capture_default_str();
   c.add_option("--samples", s.samples, "posterior samples per slice (one batch): mean and std")->capture_default_str();
   c.add_option("--steps", s.schedule.steps, "sampler steps (500: the A-DPS paper's reference)")->capture_default_str();
   c.add_option("--sigma-max", s.schedule.sigma_max, "largest noise level")->capture_default_str();

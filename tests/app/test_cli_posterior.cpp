@@ -2,6 +2,7 @@
 // mean, the uncertainty map and every sample are written; a prior of the wrong kind, a file
 // that is not a prior and a missing --prior are refused, naming the file.
 #include <ATen/ATen.h>
+#include <torch/cuda.h>
 
 #include <filesystem>
 
@@ -96,6 +97,21 @@ TEST_F(PosteriorRecon, RefusesTheWrongPriorNamingTheFile) {
   r = ambient(recon("--method cs --prior " + clean + " -o " + (*dir / "x.npy")));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_FALSE(fs::exists(*dir / "x.npy"));
+}
+
+TEST_F(PosteriorRecon, DevicesAreCheckedBeforeAnyWork) {
+  const std::string prior = " --method adps --prior " + (*dir / "ambient/checkpoint.pt") + " -o " + (*dir / "d.npy");
+  auto r = ambient(recon("--device tpu" + prior));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("is not a device"), std::string::npos) << r.output;
+  if (!torch::cuda::is_available()) {
+    r = ambient(recon("--device cuda" + prior));
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.output.find("no CUDA"), std::string::npos) << r.output;
+  }
+  EXPECT_FALSE(fs::exists(*dir / "d.npy"));
+  r = ambient(recon("--device cpu --steps 2" + prior));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
 }
 
 TEST_F(PosteriorRecon, KSpaceWithoutACSIsRefusedNamingTheScan) {

@@ -16,12 +16,12 @@
 
 namespace ambient::jobs {
 
-diffusion::Prior read_prior(const std::string& path) {
+diffusion::Prior read_prior(const std::string& path, torch::Device device) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw FileError(path, "cannot be read");
   try {
     diffusion::Checkpoint checkpoint(in);
-    return checkpoint.prior();
+    return checkpoint.prior(device);
   } catch (const Error& e) {
     throw FileError(path, e.what());
   }

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ambient/core/error.hpp"
+#include "ambient/diffusion/device.hpp"
 #include "ambient/io/output_file.hpp"
 #include "ambient/jobs/coil_maps_file.hpp"
 #include "ambient/jobs/prior_tools.hpp"
@@ -122,7 +123,7 @@ std::unique_ptr<recon::Reconstructor> make_method(const ReconRequest& r) {
     return recon::make_reconstructor(r.method, options);
   }
   if (r.prior.empty()) throw Error("--method " + r.method + " needs a prior (--prior FILE)");
-  auto prior = std::make_shared<diffusion::Prior>(read_prior(r.prior));
+  auto prior = std::make_shared<diffusion::Prior>(read_prior(r.prior, diffusion::parse_device(r.device)));
   diffusion::PosteriorReconOptions posterior = r.posterior;
   posterior.keep_samples = posterior.keep_samples || !r.sample_outputs.empty();
   try {

@@ -13,8 +13,8 @@
 
 namespace ambient::jobs {
 
-// Reads a prior file; FileError when it is missing or not a prior.
-diffusion::Prior read_prior(const std::string& path);
+// Reads a prior file onto `device`; FileError when it is missing or not a prior.
+diffusion::Prior read_prior(const std::string& path, torch::Device device = torch::kCPU);
 // Only its description (network, objective, mask rule, data, step).
 nlohmann::json read_prior_description(const std::string& path);
 // A name ending in .pt: prior files are LibTorch archives.

@@ -42,6 +42,7 @@ struct ReconRequest {
   bool crop_to_recon_matrix = true;  // drop readout oversampling as the header asks
   // The diffusion-prior methods (adps, dps, aos): the prior file and the sampler.
   std::string prior;
+  std::string device = "auto";  // where the prior's network runs: cpu, cuda[:N] or auto
   diffusion::PosteriorReconOptions posterior;
   std::vector<std::string> uncertainty_outputs;  // the samples' pixel-wise standard deviation
   std::vector<std::string> sample_outputs;       // every posterior sample, slice-major (keeps them)
