@@ -143,6 +143,8 @@ ReconSummary reconstruct(const ReconRequest& r, const recon::Reconstructor& meth
   if (r.outputs.empty()) throw Error("no output file given (-o FILE)");
   if ((!r.uncertainty_outputs.empty() || !r.sample_outputs.empty()) && r.method != "adps" && r.method != "dps")
     throw Error("--uncertainty and --save-samples need a sampling method (adps, dps), not " + r.method);
+  if (!r.uncertainty_outputs.empty() && r.posterior.sampling.samples < 2)
+    throw Error("--uncertainty needs --samples 2 or more: one sample has no spread");
   check_outputs(r.outputs, r.write);
   check_outputs(r.uncertainty_outputs, r.write);
   check_outputs(r.sample_outputs, r.write);
