@@ -102,6 +102,18 @@ TEST_F(BatchRecon, RefusesAmbiguousOutputsAndBadShards) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("{name}"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir / "one.png"));
+  // Two folders holding files of one name: refused in every shard, before any work.
+  fs::create_directories(dir / "other");
+  fs::copy_file(dir / "scans/a.h5", dir / "other/a.h5");
+  fs::create_directories(dir / "out");
+  for (const char* shard : {"0/2", "1/2"}) {
+    r = ambient("-q recon --method zf " + (dir / "scans") + " " + (dir / "other") + " -o " + (dir / "out/{name}.png") +
+                " --shard " + shard);
+    EXPECT_EQ(r.exit_code, 1) << shard;
+    EXPECT_NE(r.output.find("both write"), std::string::npos) << r.output;
+  }
+  EXPECT_TRUE(fs::is_empty(dir / "out"));
+  fs::remove_all(dir / "other");
   for (const char* shard : {"2/2", "x/2", "1/0", "-1/3"}) {
     r = recon(std::string("--shard ") + shard);
     EXPECT_EQ(r.exit_code, 1) << shard;

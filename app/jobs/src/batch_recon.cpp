@@ -97,6 +97,24 @@ bool already_done(const std::vector<std::string>& outputs, bool overwrite) {
   throw Error("only some outputs exist (" + list + "); remove them or give --force");
 }
 
+// Two inputs writing one file would overwrite each other: refused before any work, over the
+// whole list (not just this shard), so every shard of a job array agrees.
+void check_distinct_outputs(const BatchRequest& r, const std::vector<std::string>& files) {
+  std::map<std::string, std::string> owner;
+  for (const auto* patterns : {&r.outputs, &r.uncertainty_outputs, &r.sample_outputs})
+    for (const auto& pattern : *patterns)
+      for (const auto& f : files) {
+        const std::string name = output_name(pattern, f);
+        if (owner.count(name) == 0) {
+          owner[name] = f;
+          continue;
+        }
+        if (pattern.find(kNamePlaceholder) == std::string::npos)
+          throw Error("the output pattern " + pattern + " needs {name} to tell several inputs apart");
+        throw Error("inputs " + owner[name] + " and " + f + " both write " + name + "; give them other names");
+      }
+}
+
 }  // namespace
 
 Shard parse_shard(const std::string& text) {
@@ -148,15 +166,7 @@ BatchSummary reconstruct_batch(const BatchRequest& r, Progress& progress) {
   std::vector<std::string> files;
   for (size_t i = 0; i < all.size(); ++i)
     if (static_cast<int64_t>(i) % r.shard.count == r.shard.index) files.push_back(all[i]);
-  // Two inputs with one name would write the same outputs: refuse before any work.
-  std::map<std::string, std::string> owner;
-  for (const auto& f : files) {
-    const std::string first = output_name(r.outputs.front(), f);
-    if (owner.count(first) && first != r.outputs.front())
-      throw Error("inputs " + owner[first] + " and " + f + " both write " + first + "; give them other names");
-    if (owner.count(first)) throw Error("the output pattern needs {name} to tell several inputs apart");
-    owner[first] = f;
-  }
+  check_distinct_outputs(r, all);
   for (const auto& report : r.reports) io::check_writable(report, true);
   ReconRequest shared = r.recon;
   shared.posterior.keep_samples = shared.posterior.keep_samples || !r.sample_outputs.empty();
