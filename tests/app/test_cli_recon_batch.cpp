@@ -102,6 +102,11 @@ TEST_F(BatchRecon, RefusesAmbiguousOutputsAndBadShards) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find("{name}"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir / "one.png"));
+  // A missing output folder fails once, before any work.
+  r = ambient("-q recon --method zf " + (dir / "scans") + " -o " + (dir / "nowhere/{name}.png"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("does not exist"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("failed"), std::string::npos) << r.output;
   // Two folders holding files of one name: refused in every shard, before any work.
   fs::create_directories(dir / "other");
   fs::copy_file(dir / "scans/a.h5", dir / "other/a.h5");

@@ -167,6 +167,12 @@ BatchSummary reconstruct_batch(const BatchRequest& r, Progress& progress) {
   for (size_t i = 0; i < all.size(); ++i)
     if (static_cast<int64_t>(i) % r.shard.count == r.shard.index) files.push_back(all[i]);
   check_distinct_outputs(r, all);
+  for (const auto* patterns : {&r.outputs, &r.uncertainty_outputs, &r.sample_outputs})
+    for (const auto& pattern : *patterns) {  // a missing folder fails once, not once per file
+      const fs::path folder = fs::path(output_name(pattern, all.front())).parent_path();
+      if (!folder.empty() && !fs::is_directory(folder))
+        throw FileError(pattern, "folder " + folder.string() + " does not exist");
+    }
   for (const auto& report : r.reports) io::check_writable(report, true);
   ReconRequest shared = r.recon;
   shared.posterior.keep_samples = shared.posterior.keep_samples || !r.sample_outputs.empty();
