@@ -63,14 +63,6 @@ torch::Tensor TweedieObjective::consistency_loss(EdmDenoiser& denoiser, const to
 
 namespace {
 
-torch::Tensor to_complex(const torch::Tensor& two_channel) {  // [b, 2, H, W] -> [b, H, W]
-  return torch::view_as_complex(two_channel.permute({0, 2, 3, 1}).contiguous());
-}
-
-torch::Tensor to_channels(const torch::Tensor& complex) {  // [b, H, W] -> [b, 2, H, W]
-  return torch::view_as_real(complex).permute({0, 3, 1, 2});
-}
-
 torch::Tensor maps_or_ones(const torch::Tensor& maps, const torch::Tensor& x) {
   return maps.defined() ? maps
                         : torch::ones({x.size(0), 1, x.size(2), x.size(3)}, x.options().dtype(torch::kComplexFloat));
@@ -83,6 +75,14 @@ torch::Tensor normal(const torch::Tensor& x, const torch::Tensor& masks, const t
 }
 
 }  // namespace
+
+torch::Tensor to_complex(const torch::Tensor& two_channel) {
+  return torch::view_as_complex(two_channel.permute({0, 2, 3, 1}).contiguous());
+}
+
+torch::Tensor to_channels(const torch::Tensor& complex) {
+  return torch::view_as_real(complex).permute({0, 3, 1, 2}).contiguous();
+}
 
 std::pair<torch::Tensor, torch::Tensor> ambient_input(const torch::Tensor& x, const torch::Tensor& masks,
                                                       const torch::Tensor& maps) {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "ambient/core/error.hpp"
+#include "ambient/recon/coil_preprocessing.hpp"
 #include "ambient/recon/conjugate_gradient.hpp"
 #include "ambient/recon/linear_operator.hpp"
 
@@ -13,12 +14,6 @@ namespace ambient::diffusion {
 namespace {
 
 bool is_ambient(const Prior& prior) { return prior.objective->condition_channels() > 0; }
-
-// Noise per real component of the k-space noise scans, in the slice's normalised units.
-double noise_sigma(const io::KSpace& k, double scale) {
-  if (!k.noise.defined() || k.noise.numel() == 0) return 0;
-  return std::sqrt(torch::abs(k.noise).pow(2).mean().item<double>() / 2) / scale;
-}
 
 // argmin ||A x - y||^2 + lambda ||x - x0||^2 for each sample x0 of `samples` [n, H, W].
 torch::Tensor data_consistency(const Measurement& m, const torch::Tensor& samples, double lambda, int iterations) {
@@ -54,7 +49,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
       m.mask = kspace.mask[s];
       m.kspace = kspace.data[s] * m.mask.unsqueeze(0) / scale;
       m.maps = recon::coil_maps(kspace, s, recon_options_);
-      m.noise_sigma = noise_sigma(kspace, scale);
+      m.noise_sigma = recon::noise_sigma(kspace.noise) / scale;  // in the prior's units
       torch::Tensor samples;
       if (one_step) {
         samples = one_step_estimate(*prior_, m, std::max(options_.sampling.schedule.sigma_min, m.noise_sigma)).unsqueeze(0);
@@ -86,18 +81,13 @@ class PosteriorReconstructor : public recon::Reconstructor {
   recon::ReconOptions recon_options_;
 };
 
-std::unique_ptr<recon::Reconstructor> unusable(const recon::ReconOptions&) {
-  throw Error("this method needs a prior (--prior FILE)");
-}
-
 }  // namespace
 
 const std::vector<recon::MethodInfo>& posterior_methods() {
   static const std::vector<recon::MethodInfo> table = {
-      {"adps", "A-DPS posterior sampling with an ambient prior (--prior): mean of --samples, std as uncertainty",
-       unusable},
-      {"dps", "DPS posterior sampling with a clean or Tweedie prior (the fully sampled baseline)", unusable},
-      {"aos", "one-step ambient estimate h(A^H y, A) of an ambient prior: one network evaluation", unusable},
+      {"adps", "A-DPS posterior sampling with an ambient prior (--prior): mean of --samples, std as uncertainty", {}},
+      {"dps", "DPS posterior sampling with a clean or Tweedie prior (the fully sampled baseline)", {}},
+      {"aos", "one-step ambient estimate h(A^H y, A) of an ambient prior: one network evaluation", {}},
   };
   return table;
 }

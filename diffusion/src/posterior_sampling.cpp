@@ -14,14 +14,6 @@ namespace ambient::diffusion {
 
 namespace {
 
-torch::Tensor to_complex(const torch::Tensor& two_channel) {  // [b, 2, H, W] -> [b, H, W]
-  return torch::view_as_complex(two_channel.permute({0, 2, 3, 1}).contiguous());
-}
-
-torch::Tensor to_channels(const torch::Tensor& complex) {  // [b, H, W] -> [b, 2, H, W]
-  return torch::view_as_real(complex).permute({0, 3, 1, 2}).contiguous();
-}
-
 bool is_ambient(const Prior& prior) { return prior.objective->condition_channels() > 0; }
 
 torch::Device device_of(Prior& prior) { return prior.denoiser->parameters().front().device(); }

@@ -2,6 +2,8 @@
 
 #include <ATen/ATen.h>
 
+#include <cmath>
+
 #include "ambient/core/error.hpp"
 #include "ambient/recon/mask_analysis.hpp"
 
@@ -19,6 +21,11 @@ at::Tensor whitening_matrix(const at::Tensor& noise) {
   const double mean_power = at::real(at::diagonal(psi)).mean().item<double>();
   const at::Tensor eye = at::eye(coils, at::kComplexDouble);
   return (at::linalg_solve_triangular(l, eye, false) * std::sqrt(mean_power)).to(at::kComplexFloat);
+}
+
+double noise_sigma(const at::Tensor& noise) {
+  if (!noise.defined() || noise.numel() == 0) return 0;
+  return std::sqrt(at::abs(noise).pow(2).mean().item<double>() / 2);
 }
 
 at::Tensor apply_coil_matrix(const at::Tensor& matrix, const at::Tensor& data) {

@@ -10,6 +10,7 @@
 #include "ambient/core/error.hpp"
 #include "ambient/io/output_file.hpp"
 #include "ambient/jobs/kspace_files.hpp"
+#include "ambient/recon/coil_preprocessing.hpp"
 #include "ambient/recon/linear_operator.hpp"
 #include "ambient/recon/mask_analysis.hpp"
 #include "ambient/recon/reconstructor.hpp"
@@ -80,9 +81,7 @@ FileSlices compute(const std::string& path, const TrainingDataOptions& o, Progre
   io::KSpace k = io::read_kspace(path, o.read);
   recon::ReconOptions recon_options;
   recon_options.espirit = o.espirit;
-  // Noise per real component of the complex k-space noise (the convention of sigma).
-  double noise = 0;
-  if (o.data_sigma < 0 && k.noise.defined()) noise = std::sqrt(torch::abs(k.noise).pow(2).mean().item<double>() / 2);
+  const double noise = o.data_sigma < 0 ? recon::noise_sigma(k.noise) : 0;
   std::vector<torch::Tensor> images, masks, maps, sigmas;
   for (int64_t s = 0; s < k.slices(); ++s) {
     progress.throw_if_cancelled();

@@ -111,6 +111,10 @@ using BatchDenoiser = std::function<torch::Tensor(const torch::Tensor& x, const 
 torch::Tensor consistency_target(const BatchDenoiser& denoiser, const torch::Tensor& x, const torch::Tensor& sigma,
                                  const torch::Tensor& sigma_next, at::Generator generator);
 
+// Complex images [b, H, W] <-> the networks' two real channels [b, 2, H, W] (contiguous).
+torch::Tensor to_complex(const torch::Tensor& two_channel);
+torch::Tensor to_channels(const torch::Tensor& complex);
+
 // The ambient network's view of an image x [batch, 2, H, W] through masks [batch, H, W]:
 // returns (Ã^H Ã x as [batch, 2, H, W], conditioning [batch, 2, H, W] = [mask, ones]).
 std::pair<torch::Tensor, torch::Tensor> ambient_input(const torch::Tensor& x, const torch::Tensor& masks,

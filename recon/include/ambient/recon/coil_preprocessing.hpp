@@ -13,6 +13,10 @@ namespace ambient::recon {
 // noise covariance or too few samples.
 at::Tensor whitening_matrix(const at::Tensor& noise);
 
+// Standard deviation per real component of complex noise samples (the convention of the
+// diffusion objectives' sigma); 0 for undefined or empty noise.
+double noise_sigma(const at::Tensor& noise);
+
 // Applies a [out, coil] coil matrix to data [..., coil, ky, kx].
 at::Tensor apply_coil_matrix(const at::Tensor& matrix, const at::Tensor& data);
 

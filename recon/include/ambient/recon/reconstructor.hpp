@@ -41,6 +41,8 @@ class Reconstructor {
 struct MethodInfo {
   std::string name;
   std::string summary;
+  // Builds the method from ReconOptions alone; empty for methods that need more (the
+  // diffusion-prior methods, built by diffusion::make_posterior_reconstructor).
   std::function<std::unique_ptr<Reconstructor>(const ReconOptions&)> make;
 };
 
