@@ -9,6 +9,7 @@ find_package(CLI11 REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
+find_package(Qt6 REQUIRED COMPONENTS Widgets Test)
 # Debian's NIFTIConfig.cmake names tool binaries the -dev packages do not ship: find by hand.
 find_path(NIFTI2_INCLUDE_DIR nifti2_io.h PATH_SUFFIXES nifti REQUIRED)
 find_library(NIFTI2_LIBRARY nifti2 REQUIRED)

@@ -28,20 +28,25 @@ class TerminalProgress : public Progress {
   void begin(const std::string& task, int64_t total) override {
     task_ = task;
     total_ = total;
-    start_ = last_ = Clock::now();
-    done_ = 0;
+    begun_ = start_ = last_ = Clock::now();
+    first_ = -1;
   }
 
   void update(int64_t done, const std::string& note) override {
-    done_ = done;
     const auto now = Clock::now();
+    // The rate counts from the first report: a resumed run starts at its checkpoint's step.
+    if (first_ < 0) {
+      first_ = done;
+      start_ = now;
+    }
     const bool finished = total_ > 0 && done >= total_;
     const double since_last = std::chrono::duration<double>(now - last_).count();
     // A TTY redraws often; logs and pipes get a line every few seconds at most.
     if (!finished && since_last < (tty_ ? 0.1 : 5.0)) return;
     last_ = now;
-    const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const double rate = elapsed > 0 ? done / elapsed : 0;
+    const bool one_report = done == first_;  // e.g. a single slice: time it from begin()
+    const double elapsed = std::chrono::duration<double>(now - (one_report ? begun_ : start_)).count();
+    const double rate = elapsed > 0 ? (one_report ? done : done - first_) / elapsed : 0;
     const double eta = rate > 0 && total_ > 0 ? (total_ - done) / rate : 0;
     if (json_) {
       nlohmann::json line = {{"task", task_}, {"done", done}, {"total", total_},
@@ -68,8 +73,8 @@ class TerminalProgress : public Progress {
  private:
   bool tty_, json_;
   std::string task_;
-  int64_t total_ = 0, done_ = 0;
-  Clock::time_point start_, last_;
+  int64_t total_ = 0, first_ = -1;
+  Clock::time_point begun_, start_, last_;
 };
 
 }  // namespace

@@ -57,13 +57,6 @@ recon::Reconstruction run_naming_the_input(const recon::Reconstructor& method, c
   }
 }
 
-void write_volume(const std::vector<std::string>& outputs, const io::ImageVolume& like, const at::Tensor& data,
-                  const io::WriteOptions& write) {
-  io::ImageVolume volume = like;
-  volume.data = data;
-  for (const auto& out : outputs) io::write_image(out, volume, write);
-}
-
 void check_outputs(const std::vector<std::string>& outputs, const io::WriteOptions& write) {
   for (const auto& out : outputs) {
     io::output_format(out, write.format);  // fail on a bad name before the work
@@ -139,18 +132,8 @@ ReconSummary reconstruct(const ReconRequest& r, Progress& progress) {
   return reconstruct(r, *make_method(r), progress);
 }
 
-ReconSummary reconstruct(const ReconRequest& r, const recon::Reconstructor& method, Progress& progress) {
-  if (r.outputs.empty()) throw Error("no output file given (-o FILE)");
-  if ((!r.uncertainty_outputs.empty() || !r.sample_outputs.empty()) && r.method != "adps" && r.method != "dps")
-    throw Error("--uncertainty and --save-samples need a sampling method (adps, dps), not " + r.method);
-  if (!r.uncertainty_outputs.empty() && r.posterior.sampling.samples < 2)
-    throw Error("--uncertainty needs --samples 2 or more: one sample has no spread");
-  check_outputs(r.outputs, r.write);
-  check_outputs(r.uncertainty_outputs, r.write);
-  check_outputs(r.sample_outputs, r.write);
-  if (!r.metrics_json.empty()) io::check_writable(r.metrics_json, r.write.overwrite);
+ReconResult run_reconstruction(const ReconRequest& r, const recon::Reconstructor& method, Progress& progress) {
   const auto start = std::chrono::steady_clock::now();
-
   io::KSpace original = io::read_kspace(r.input, r.read);
   if (r.prewhiten) {
     if (!original.noise.defined()) throw FileError(r.input, "has no noise scans to prewhiten with");
@@ -171,37 +154,58 @@ ReconSummary reconstruct(const ReconRequest& r, const recon::Reconstructor& meth
   const recon::Reconstruction result = run_naming_the_input(method, k, r.input, progress);
   if (!at::isfinite(at::abs(result.image)).all().item<bool>())
     throw FileError(r.input, r.method + " produced NaN or Inf pixels; nothing written");
-  if (!r.sample_outputs.empty() && !result.samples.defined())
-    throw Error("the method was made without keeping its samples (PosteriorReconOptions::keep_samples)");
-  const io::ImageVolume image = to_image_volume(result, k, r.crop_to_recon_matrix);
 
-  ReconSummary s;
+  ReconResult out;
+  out.image = to_image_volume(result, k, r.crop_to_recon_matrix);
+  out.mask = k.mask;
+  if (result.uncertainty.defined()) {
+    out.uncertainty = out.image;
+    out.uncertainty.data = to_image_volume({result.uncertainty, {}, {}, 0}, k, r.crop_to_recon_matrix).data;
+  }
+  if (result.samples.defined()) {
+    const at::Tensor flat = result.samples.reshape({-1, result.samples.size(-2), result.samples.size(-1)});
+    out.samples = out.image;
+    out.samples.data = to_image_volume({flat, {}, {}, 0}, k, r.crop_to_recon_matrix).data;
+  }
+
+  ReconSummary& s = out.summary;
   if (!r.reference.empty()) {
     const at::Tensor reference = reference_for(r, original);
-    const at::Tensor compared = centre_crop(at::abs(image.data), reference.size(-2), reference.size(-1));
+    const at::Tensor compared = centre_crop(at::abs(out.image.data), reference.size(-2), reference.size(-1));
     const at::Tensor truth = centre_crop(reference, compared.size(-2), compared.size(-1));
     s.metrics = recon::compare_images(truth, compared, r.metric_options);
     for (int64_t i = 0; i < compared.size(0); ++i)
       s.slice_metrics.push_back(
           recon::compare_images(truth.narrow(0, i, 1), compared.narrow(0, i, 1), r.metric_options));
   }
-  for (const auto& out : r.outputs) io::write_image(out, image, r.write);
-  if (!r.uncertainty_outputs.empty()) {
-    const recon::Reconstruction spread{result.uncertainty, {}, {}, 0};
-    write_volume(r.uncertainty_outputs, image, to_image_volume(spread, k, r.crop_to_recon_matrix).data, r.write);
-  }
-  if (!r.sample_outputs.empty()) {
-    const at::Tensor flat = result.samples.reshape({-1, result.samples.size(-2), result.samples.size(-1)});
-    write_volume(r.sample_outputs, image, to_image_volume({flat, {}, {}, 0}, k, r.crop_to_recon_matrix).data, r.write);
-  }
-  if (s.metrics && !r.metrics_json.empty()) write_metrics(r.metrics_json, r, *s.metrics, r.write.overwrite);
   s.evaluations = result.evaluations;
-
-  s.slices = image.slices();
-  s.ny = image.ny();
-  s.nx = image.nx();
+  s.slices = out.image.slices();
+  s.ny = out.image.ny();
+  s.nx = out.image.nx();
   s.acceleration = k.acceleration();
   s.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return out;
+}
+
+ReconSummary reconstruct(const ReconRequest& r, const recon::Reconstructor& method, Progress& progress) {
+  if (r.outputs.empty()) throw Error("no output file given (-o FILE)");
+  if ((!r.uncertainty_outputs.empty() || !r.sample_outputs.empty()) && r.method != "adps" && r.method != "dps")
+    throw Error("--uncertainty and --save-samples need a sampling method (adps, dps), not " + r.method);
+  if (!r.uncertainty_outputs.empty() && r.posterior.sampling.samples < 2)
+    throw Error("--uncertainty needs --samples 2 or more: one sample has no spread");
+  check_outputs(r.outputs, r.write);
+  check_outputs(r.uncertainty_outputs, r.write);
+  check_outputs(r.sample_outputs, r.write);
+  if (!r.metrics_json.empty()) io::check_writable(r.metrics_json, r.write.overwrite);
+
+  ReconResult result = run_reconstruction(r, method, progress);
+  if (!r.sample_outputs.empty() && !result.samples.data.defined())
+    throw Error("the method was made without keeping its samples (PosteriorReconOptions::keep_samples)");
+  for (const auto& out : r.outputs) io::write_image(out, result.image, r.write);
+  for (const auto& out : r.uncertainty_outputs) io::write_image(out, result.uncertainty, r.write);
+  for (const auto& out : r.sample_outputs) io::write_image(out, result.samples, r.write);
+  const ReconSummary& s = result.summary;
+  if (s.metrics && !r.metrics_json.empty()) write_metrics(r.metrics_json, r, *s.metrics, r.write.overwrite);
   return s;
 }
 

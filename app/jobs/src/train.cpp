@@ -238,6 +238,7 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
   diffusion::BatchLoader loader(data.set, r.batch, trainer->options().seed, torch::kCPU);
   std::ofstream log(log_path, std::ios::app);
   progress.begin("training", r.steps);
+  progress.update(trainer->steps_done());  // where a resumed run starts: rates count from here
   auto interval_start = Clock::now();
   int64_t interval_steps = 0;
   double interval_loss = 0;

@@ -67,6 +67,19 @@ ReconSummary reconstruct(const ReconRequest& request, Progress& progress);
 // The same with a method already made (make_method); the request's method names it.
 ReconSummary reconstruct(const ReconRequest& request, const recon::Reconstructor& method, Progress& progress);
 
+// A reconstruction held in memory, as `reconstruct` writes it: the viewer shows these.
+struct ReconResult {
+  io::ImageVolume image;        // the reconstruction (the mean of a sampling method's samples)
+  io::ImageVolume uncertainty;  // sampling methods: the samples' pixel-wise std; else data undefined
+  io::ImageVolume samples;      // every sample, slice-major, when the method kept them
+  at::Tensor mask;              // [slice, ky, kx] bool: the k-space the method was given
+  ReconSummary summary;
+};
+
+// Read, undersample and reconstruct `request.input` without writing anything (outputs are
+// ignored); metrics are computed when a reference is asked for.
+ReconResult run_reconstruction(const ReconRequest& request, const recon::Reconstructor& method, Progress& progress);
+
 // The mask a RetrospectiveMask describes for a ny x nx grid ([ky, kx] bool).
 at::Tensor retrospective_mask(const RetrospectiveMask& mask, int64_t ny, int64_t nx);
 

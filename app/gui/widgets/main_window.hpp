@@ -1,0 +1,116 @@
+#pragma once
+// The viewer's window: a grid of panels, the controls of the selected panel, the
+// comparison table, menus, a pixel readout and the background reconstruction job.
+// Public methods are the actions the menus call, so tests drive the window as a user would.
+#include <QMainWindow>
+#include <optional>
+#include <vector>
+
+#include "../model/comparison.hpp"
+#include "ambient/jobs/reconstruct.hpp"
+#include "image_panel.hpp"
+
+class QGridLayout;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+
+namespace ambient::gui {
+
+class ControlPanel;
+class ReconJob;
+enum class WindowPreset;
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+ public:
+  explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // Opens a file as a new panel (its k-space and mask come along as related arrays).
+  // On failure shows the error and returns false; the window keeps running.
+  bool open_file(const QString& path);
+  ImagePanel* add_panel(PanelState state);
+  void close_panel(ImagePanel* panel);
+  const std::vector<ImagePanel*>& panels() const { return panels_; }
+
+  ImagePanel* current_panel() const { return current_; }
+  void select(ImagePanel* panel);
+  // Applies a new state to a panel as a user edit would: linked panels follow.
+  void change_state(ImagePanel* panel, PanelState state);
+  void set_linked(bool linked);
+  bool linked() const { return linked_; }
+  void set_crosshair_enabled(bool enabled);
+  void set_reference(ImagePanel* panel);
+  ImagePanel* reference() const { return reference_; }
+  // |current| - |reference| as a new panel; nullptr (and an error shown) when impossible.
+  ImagePanel* show_difference();
+  // The current panel's related array of that kind as a new panel (k-space, mask, uncertainty).
+  ImagePanel* show_related(ViewKind kind);
+  void apply_preset(WindowPreset preset);
+  // Steps the n-th axis that is neither x nor y of the current panel (keys Up/Down: 0, PageUp/PageDown: 1).
+  void step_axis(int which, int delta);
+  void set_roi(std::optional<Roi> roi);
+  std::vector<ComparisonRow> comparison_rows() const;
+  QString pixel_readout() const;
+
+  bool export_panel(ImagePanel* panel, const QString& path);
+  bool export_grid(const QString& path);
+  bool export_comparison(const QString& path);
+
+  // The k-space file the current panel came from ("" when it is not from one).
+  QString scan_path() const;
+  bool start_reconstruction(const jobs::ReconRequest& request);
+  void cancel_reconstruction();
+  bool reconstruction_running() const;
+  QString last_error() const { return last_error_; }
+  QStringList recent_files() const;
+
+ Q_SIGNALS:
+  void reconstruction_ended(bool succeeded, QString message);
+  void error_shown(QString message);
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+  void keyPressEvent(QKeyEvent* event) override;
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
+
+ private:
+  void build_menus();
+  void relayout();
+  void show_error(const QString& message);
+  void remember_recent(const QString& path);
+  void update_recent_menu();
+  void refresh_table();
+  void update_actions();
+  void hover(ImagePanel* panel, QPointF point);
+  void reconstruction_finished();
+  void end_job(bool succeeded, const QString& message);
+  void ask_and_reconstruct();
+
+  QWidget* grid_;
+  QGridLayout* grid_layout_;
+  std::vector<ImagePanel*> panels_;
+  ImagePanel* current_ = nullptr;
+  ImagePanel* reference_ = nullptr;
+  bool linked_ = false, crosshair_ = false;
+  std::optional<Roi> roi_;
+  ControlPanel* controls_;
+  QTableWidget* table_;
+  QLabel* readout_;
+  QProgressBar* progress_;
+  QPushButton* cancel_;
+  QMenu* recent_menu_ = nullptr;
+  QAction* link_action_ = nullptr;
+  QAction* crosshair_action_ = nullptr;
+  std::vector<QAction*> panel_actions_;  // enabled only with a current panel
+  QAction* recon_action_ = nullptr;
+  ReconJob* job_ = nullptr;
+  jobs::ReconRequest last_request_;
+  QString last_error_;
+};
+
+}  // namespace ambient::gui

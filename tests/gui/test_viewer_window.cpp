@@ -1,0 +1,380 @@
+// The viewer's window driven as a user drives it (offscreen): opening every format, bad
+// files, linking, window/level, difference, region statistics, pixel readout, exports,
+// and reconstructions in the background (finished, cancelled, failed, window closed).
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <QApplication>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFile>
+#include <QImage>
+#include <QMimeData>
+#include <QMouseEvent>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUrl>
+#include <QWheelEvent>
+#include <set>
+
+#include "ambient/io/formats.hpp"
+#include "model/comparison.hpp"
+#include "test_support.hpp"
+#include "viewer_test_data.hpp"
+#include "widgets/control_panel.hpp"
+#include "widgets/main_window.hpp"
+#include "widgets/recon_dialog.hpp"
+
+namespace ambient::gui {
+namespace {
+
+using test::TempDir;
+
+void mouse(QWidget* w, QEvent::Type type, QPointF at, Qt::MouseButton button, Qt::MouseButtons held,
+           Qt::KeyboardModifiers modifiers = Qt::NoModifier) {
+  QMouseEvent e(type, at, w->mapToGlobal(at), button, held, modifiers);
+  QApplication::sendEvent(w, &e);
+}
+
+void drag(QWidget* w, QPointF from, QPointF to, Qt::MouseButton button, Qt::KeyboardModifiers modifiers = Qt::NoModifier) {
+  mouse(w, QEvent::MouseButtonPress, from, button, button, modifiers);
+  mouse(w, QEvent::MouseMove, (from + to) / 2, Qt::NoButton, button, modifiers);
+  mouse(w, QEvent::MouseMove, to, Qt::NoButton, button, modifiers);
+  mouse(w, QEvent::MouseButtonRelease, to, button, Qt::NoButton, modifiers);
+}
+
+struct Viewer : ::testing::Test {
+  TempDir dir;
+  MainWindow window;
+  std::string scan;
+  void SetUp() override {
+    scan = test::write_phantom(dir / "phantom.h5");
+    window.resize(1000, 700);
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+  }
+  ImagePanel* open(const std::string& path) {
+    const size_t before = window.panels().size();
+    EXPECT_TRUE(window.open_file(QString::fromStdString(path))) << window.last_error().toStdString();
+    EXPECT_EQ(window.panels().size(), before + 1);
+    return window.panels().empty() ? nullptr : window.panels().back();
+  }
+  bool wait_for_job(QSignalSpy& spy) { return spy.count() > 0 || spy.wait(180000); }
+};
+
+TEST_F(Viewer, OpensEveryFormatAmbientReads) {
+  const io::KSpace k = test::phantom_kspace();
+  io::WriteOptions fastmri;
+  fastmri.format = "fastmri";
+  io::write_kspace(dir / "fastmri.h5", k, fastmri);
+  io::write_kspace(dir / "scan.cfl", k);
+  io::write_kspace(dir / "scan.npy", k);
+  io::ImageVolume image;
+  image.data = k.reference;
+  io::write_image(dir / "image.nii", image);
+  io::write_image(dir / "images.h5", image);
+  for (const std::string name : {"phantom.h5", "fastmri.h5", "scan.cfl", "scan.npy"}) {
+    ImagePanel* p = open(dir / name);
+    ASSERT_TRUE(p) << name;
+    // Sum |S_c|^2 = 1, so the coil-combined image of the fully sampled scan is the object.
+    EXPECT_LT(test::nrmse(p->state().array.data, k.reference), 1e-4) << name;
+    EXPECT_TRUE(related_of_kind(p->state(), ViewKind::kspace)) << name;
+    EXPECT_TRUE(related_of_kind(p->state(), ViewKind::mask)) << name;
+  }
+  for (const std::string name : {"image.nii", "images.h5"}) {
+    ImagePanel* p = open(dir / name);
+    ASSERT_TRUE(p) << name;
+    EXPECT_LT(test::nrmse(at::abs(p->state().array.data), k.reference), 1e-6) << name;
+  }
+  EXPECT_EQ(window.recent_files().front().toStdString(), dir / "images.h5");
+}
+
+TEST_F(Viewer, BadFilesShowAClearErrorAndTheWindowGoesOn) {
+  test::write_text(dir / "notes.h5", "not HDF5");
+  test::write_text(dir / "empty.npy", "");
+  for (const std::string name : {"missing.h5", "notes.h5", "empty.npy", "unknown.xyz"}) {
+    EXPECT_FALSE(window.open_file(QString::fromStdString(dir / name)));
+    EXPECT_TRUE(window.last_error().contains(QString::fromStdString(name))) << window.last_error().toStdString();
+  }
+  EXPECT_TRUE(window.panels().empty());
+  EXPECT_TRUE(window.isVisible());
+  open(scan);  // still works
+}
+
+TEST_F(Viewer, DroppedFilesOpen) {
+  QMimeData mime;
+  mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(scan))});
+  // Qt delivers a drop only to the widget that accepted the drag's entry.
+  QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(&window, &enter);
+  EXPECT_TRUE(enter.isAccepted());
+  QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+  QApplication::sendEvent(&window, &drop);
+  EXPECT_EQ(window.panels().size(), 1u);
+}
+
+TEST_F(Viewer, LinkTiesSliceZoomAndWindowAcrossPanels) {
+  ImagePanel* a = open(scan);
+  ImagePanel* b = open(scan);
+  window.select(a);
+  QTest::keyClick(&window, Qt::Key_Up);  // next slice, this panel only
+  EXPECT_EQ(a->state().position.index[0], 1);
+  EXPECT_EQ(b->state().position.index[0], 0);
+
+  window.set_linked(true);
+  EXPECT_EQ(b->state().position.index[0], 1);  // linking aligns the others with the selected one
+  QTest::keyClick(&window, Qt::Key_Up);
+  EXPECT_EQ(a->state().position.index[0], 2);
+  EXPECT_EQ(b->state().position.index[0], 2);
+  QTest::keyClick(&window, Qt::Key_Up);  // stays on the last slice
+  EXPECT_EQ(b->state().position.index[0], 2);
+
+  QWidget* canvas = a->canvas();
+  const QPointF centre(canvas->width() / 2.0, canvas->height() / 2.0);
+  QWheelEvent wheel(centre, canvas->mapToGlobal(centre), {}, QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
+                    Qt::NoScrollPhase, false);
+  QApplication::sendEvent(canvas, &wheel);
+  EXPECT_GT(a->state().zoom, 0);
+  EXPECT_DOUBLE_EQ(b->state().zoom, a->state().zoom);
+  drag(canvas, centre, centre + QPointF(30, 0), Qt::RightButton);
+  EXPECT_DOUBLE_EQ(b->state().window.high, a->state().window.high);
+
+  window.set_linked(false);
+  QTest::keyClick(&window, Qt::Key_Down);
+  EXPECT_EQ(a->state().position.index[0], 1);
+  EXPECT_EQ(b->state().position.index[0], 2);
+}
+
+TEST_F(Viewer, WindowLevelByDragNumbersAndPresets) {
+  ImagePanel* p = open(scan);
+  const Window before = p->state().window;
+  QWidget* canvas = p->canvas();
+  const QPointF c(canvas->width() / 2.0, canvas->height() / 2.0);
+  drag(canvas, c, c + QPointF(canvas->width() / 4.0, 0), Qt::RightButton);  // wider
+  EXPECT_GT(p->state().window.width(), before.width() * 1.3);
+  EXPECT_NEAR(p->state().window.level(), before.level(), 1e-9);
+  const Window wide = p->state().window;
+  drag(canvas, c, c - QPointF(0, canvas->height() / 4.0), Qt::RightButton);  // up: higher level
+  EXPECT_GT(p->state().window.level(), wide.level());
+
+  auto boxes = window.findChildren<QDoubleSpinBox*>();
+  ASSERT_EQ(boxes.size(), 2);  // low and high
+  boxes[0]->setValue(0.125);
+  boxes[1]->setValue(0.75);
+  EXPECT_DOUBLE_EQ(p->state().window.low, 0.125);
+  EXPECT_DOUBLE_EQ(p->state().window.high, 0.75);
+
+  window.apply_preset(WindowPreset::min_max);
+  const at::Tensor values = current_values(p->state());
+  EXPECT_DOUBLE_EQ(p->state().window.high, values.max().item<float>());
+  ImagePanel* q = open(scan);
+  window.set_reference(p);
+  window.select(q);
+  window.apply_preset(WindowPreset::match_reference);
+  EXPECT_DOUBLE_EQ(q->state().window.high, p->state().window.high);
+}
+
+TEST_F(Viewer, ModesColormapsAndRelatedArrays) {
+  ImagePanel* p = open(scan);
+  ImagePanel* k = window.show_related(ViewKind::kspace);
+  ASSERT_TRUE(k);
+  EXPECT_EQ(k->state().mode, DisplayMode::log_magnitude);
+  EXPECT_EQ(k->state().array.axes, (std::vector<std::string>{"slice", "coil", "ky", "kx"}));
+  QTest::keyClick(&window, Qt::Key_PageUp);  // next coil
+  EXPECT_EQ(k->state().position.index[1], 1);
+  ImagePanel* m = (window.select(p), window.show_related(ViewKind::mask));
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->state().array.kind, ViewKind::mask);
+  window.select(p);
+  EXPECT_FALSE(window.show_related(ViewKind::uncertainty));  // a scan has none
+  EXPECT_FALSE(window.last_error().isEmpty());
+}
+
+TEST_F(Viewer, DifferenceToTheReferencePanel) {
+  io::KSpace other = test::phantom_kspace();
+  other.data = other.data * 1.5;
+  io::write_kspace(dir / "brighter.h5", other);
+  ImagePanel* a = open(scan);
+  ImagePanel* b = open(dir / "brighter.h5");
+  EXPECT_FALSE(window.show_difference());  // no reference yet
+  window.set_reference(a);
+  window.select(a);
+  EXPECT_FALSE(window.show_difference());  // the reference against itself
+  window.select(b);
+  ImagePanel* d = window.show_difference();
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->state().colormap, Colormap::diverging);
+  const at::Tensor expected = at::abs(b->state().array.data) - at::abs(a->state().array.data);
+  EXPECT_LT(test::nrmse(at::real(d->state().array.data), expected), 1e-6);
+  EXPECT_DOUBLE_EQ(d->state().window.low, -d->state().window.high);
+}
+
+TEST_F(Viewer, RegionStatisticsAndMetricsAgainstTheReference) {
+  ImagePanel* a = open(scan);
+  ImagePanel* b = open(scan);
+  window.set_reference(a);
+  QWidget* canvas = a->canvas();
+  const QPointF from = a->canvas()->to_widget({10.5, 12.5}), to = a->canvas()->to_widget({30.5, 20.5});
+  drag(canvas, from, to, Qt::LeftButton, Qt::ShiftModifier);
+  const auto rows = window.comparison_rows();
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_TRUE(rows[0].roi);
+  const at::Tensor region = current_values(a->state()).slice(0, 12, 21).slice(1, 10, 31).to(at::kDouble);
+  EXPECT_EQ(rows[0].roi->pixels, 9 * 21);
+  EXPECT_NEAR(rows[0].roi->mean, region.mean().item<double>(), 1e-9);
+  EXPECT_NEAR(rows[0].roi->std, region.std().item<double>(), 1e-9);
+  EXPECT_FALSE(rows[0].metrics);  // the reference itself
+  ASSERT_TRUE(rows[1].metrics);
+  EXPECT_GT(rows[1].metrics->psnr, 100);  // identical images
+  EXPECT_NEAR(rows[1].metrics->ssim, 1, 1e-9);
+  (void)b;
+
+  const QString csv = QString::fromStdString(dir / "comparison.csv");
+  ASSERT_TRUE(window.export_comparison(csv));
+  QFile f(csv);
+  ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+  EXPECT_EQ(f.readAll().toStdString(), comparison_csv(rows));
+}
+
+TEST_F(Viewer, PixelReadoutAndCrosshair) {
+  ImagePanel* p = open(scan);
+  window.set_crosshair_enabled(true);
+  const QPointF at = p->canvas()->to_widget({10.5, 20.5});
+  mouse(p->canvas(), QEvent::MouseMove, at, Qt::NoButton, Qt::NoButton);
+  const QString text = window.pixel_readout();
+  EXPECT_TRUE(text.contains("x 10  y 20")) << text.toStdString();
+  const float value = p->state().array.data[0][20][10].item<float>();
+  EXPECT_TRUE(text.contains("|v| " + QString::number(value, 'g', 5))) << text.toStdString();
+}
+
+TEST_F(Viewer, ExportsThePanelAndTheGridAsDisplayed) {
+  open(scan);
+  open(scan);
+  const QString grid = QString::fromStdString(dir / "grid.png"), panel = QString::fromStdString(dir / "panel.png");
+  ASSERT_TRUE(window.export_grid(grid));
+  ASSERT_TRUE(window.export_panel(window.current_panel(), panel));
+  const QImage g(grid), p(panel);
+  ASSERT_FALSE(g.isNull());
+  EXPECT_EQ(g.size(), window.centralWidget()->size() * window.devicePixelRatio());
+  EXPECT_EQ(p.size(), window.current_panel()->size() * window.devicePixelRatio());
+  std::set<QRgb> colours;
+  for (int y = 0; y < g.height(); y += 3)
+    for (int x = 0; x < g.width(); x += 3) colours.insert(g.pixel(x, y));
+  EXPECT_GT(colours.size(), 20u);  // phantoms, not a blank
+  EXPECT_FALSE(window.export_grid(QString::fromStdString(dir / "no-such-folder/grid.png")));
+}
+
+jobs::ReconRequest zero_filled_r4(const std::string& scan) {
+  jobs::ReconRequest r;
+  r.input = scan;
+  r.method = "zf";
+  r.mask.pattern = "random";
+  r.mask.options.acceleration = 4;
+  r.mask.options.calibration = 8;
+  return r;
+}
+
+TEST_F(Viewer, ReconstructionRunsInTheBackgroundAndOpensItsResult) {
+  open(scan);
+  EXPECT_EQ(window.scan_path(), QString::fromStdString(scan));
+  QSignalSpy ended(&window, &MainWindow::reconstruction_ended);
+  ASSERT_TRUE(window.start_reconstruction(zero_filled_r4(scan)));
+  EXPECT_FALSE(window.start_reconstruction(zero_filled_r4(scan)));  // one at a time
+  ASSERT_TRUE(wait_for_job(ended));
+  EXPECT_TRUE(ended.takeFirst().at(0).toBool());
+  ASSERT_EQ(window.panels().size(), 2u);
+  ImagePanel* result = window.panels().back();
+  EXPECT_TRUE(result->title().startsWith("zf R")) << result->title().toStdString();
+  ASSERT_TRUE(related_of_kind(result->state(), ViewKind::mask));
+  // The same request through the CLI gives the same image: one pipeline.
+  const auto cli = test::ambient("recon " + scan + " -o " + (dir / "zf.nii") +
+                                 " --method zf --mask random --accel 4 --acs 8");
+  ASSERT_EQ(cli.exit_code, 0) << cli.output;
+  const at::Tensor expected = at::abs(io::read_image(dir / "zf.nii").data);
+  EXPECT_LT(test::nrmse(at::abs(result->state().array.data), expected), 1e-6);
+}
+
+jobs::ReconRequest endless_cs(const std::string& scan) {
+  jobs::ReconRequest r = zero_filled_r4(scan);
+  r.method = "cs";
+  r.options.iterations = 1000000;
+  return r;
+}
+
+TEST_F(Viewer, CancelledReconstructionLeavesNoPanel) {
+  open(scan);
+  QSignalSpy ended(&window, &MainWindow::reconstruction_ended);
+  ASSERT_TRUE(window.start_reconstruction(endless_cs(scan)));
+  QTest::qWait(300);
+  EXPECT_TRUE(window.reconstruction_running());
+  window.cancel_reconstruction();
+  ASSERT_TRUE(wait_for_job(ended));
+  const auto args = ended.takeFirst();
+  EXPECT_FALSE(args.at(0).toBool());
+  EXPECT_EQ(args.at(1).toString(), "cancelled");
+  EXPECT_EQ(window.panels().size(), 1u);
+  EXPECT_FALSE(window.reconstruction_running());
+}
+
+TEST_F(Viewer, FailedReconstructionReportsItsErrorInTheWindow) {
+  open(scan);
+  QSignalSpy ended(&window, &MainWindow::reconstruction_ended);
+  jobs::ReconRequest r = zero_filled_r4(scan);
+  r.method = "adps";
+  r.prior = dir / "no-prior.pt";
+  ASSERT_TRUE(window.start_reconstruction(r));
+  ASSERT_TRUE(wait_for_job(ended));
+  EXPECT_FALSE(ended.takeFirst().at(0).toBool());
+  EXPECT_TRUE(window.last_error().contains("no-prior.pt")) << window.last_error().toStdString();
+  EXPECT_EQ(window.panels().size(), 1u);
+  ASSERT_TRUE(window.start_reconstruction(zero_filled_r4(scan)));  // the window goes on
+  ASSERT_TRUE(wait_for_job(ended));
+  EXPECT_TRUE(ended.takeFirst().at(0).toBool());
+}
+
+// The README's viewer tour, step by step, on the bundled sample; its grid is the picture in
+// the README (build/test-output/viewer-tour.png, copied to docs/images).
+TEST_F(Viewer, ReadmeTourOnTheBundledSample) {
+  ImagePanel* scan_panel = open(std::string(AMBIENT_SOURCE_DIR) + "/data-samples/colin27-axial-8ch.h5");
+  window.set_reference(scan_panel);
+  QSignalSpy ended(&window, &MainWindow::reconstruction_ended);
+  for (const QString method : {"zf", "cs"}) {
+    ReconDialog dialog(window.scan_path());
+    const auto combos = dialog.findChildren<QComboBox*>();  // method, sampling
+    ASSERT_EQ(combos.size(), 2);
+    combos[0]->setCurrentIndex(combos[0]->findData(method));
+    combos[1]->setCurrentText("random");
+    const jobs::ReconRequest request = dialog.request();
+    EXPECT_EQ(request.mask.options.acceleration, 4);
+    ASSERT_TRUE(window.start_reconstruction(request));
+    ASSERT_TRUE(wait_for_job(ended));
+    ASSERT_TRUE(ended.takeFirst().at(0).toBool()) << window.last_error().toStdString();
+  }
+  ASSERT_EQ(window.panels().size(), 3u);
+  window.set_linked(true);
+  window.select(window.panels().back());
+  ASSERT_TRUE(window.show_difference());
+  const auto rows = window.comparison_rows();
+  ASSERT_TRUE(rows[1].metrics && rows[2].metrics);
+  EXPECT_GT(rows[2].metrics->psnr, rows[1].metrics->psnr) << "cs should beat zero-filled at R = 4";
+  QDir().mkpath(AMBIENT_TEST_OUTPUT);
+  EXPECT_TRUE(window.export_grid(AMBIENT_TEST_OUTPUT "/viewer-tour.png"));
+}
+
+TEST(ViewerClose, ClosingTheWindowDuringAJobCancelsIt) {
+  TempDir dir;
+  const std::string scan = test::write_phantom(dir / "phantom.h5");
+  auto window = std::make_unique<MainWindow>();
+  window->show();
+  ASSERT_TRUE(window->open_file(QString::fromStdString(scan)));
+  ASSERT_TRUE(window->start_reconstruction(endless_cs(scan)));
+  QTest::qWait(300);
+  ASSERT_TRUE(window->reconstruction_running());
+  EXPECT_TRUE(window->close());  // cancels and waits for the worker
+  EXPECT_FALSE(window->reconstruction_running());
+  window.reset();
+}
+
+}  // namespace
+}  // namespace ambient::gui
