@@ -17,8 +17,8 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-h5py python3-skimage python3-nibabel python3-pil
-  # the viewer
-  qt6-base-dev xvfb xauth
+  # the viewer (a font for its labels; Xvfb for the screenshot test)
+  qt6-base-dev fonts-dejavu-core xvfb xauth
   # the Colin27 T1 volume used to simulate training sets
   mricron-data
   # benchmarks (bench/run-benchmarks.sh)

@@ -76,6 +76,7 @@ MainWindow::MainWindow(QWidget* parent)
   table_dock->setObjectName("comparison");
   table_dock->setWidget(table_);
   addDockWidget(Qt::BottomDockWidgetArea, table_dock);
+  resizeDocks({table_dock}, {140}, Qt::Vertical);  // the panels get the room
 
   statusBar()->addWidget(readout_, 1);
   statusBar()->addPermanentWidget(progress_);
