@@ -9,7 +9,12 @@ find_package(CLI11 REQUIRED)
 find_package(nlohmann_json REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
-find_package(Qt6 REQUIRED COMPONENTS Widgets Test)
+if(AMBIENT_BUILD_VIEWER)
+  find_package(Qt6 REQUIRED COMPONENTS Widgets Test)
+endif()
+# c10d's Gloo process group (compiled into Debian's LibTorch) needs Gloo's headers and library.
+find_path(GLOO_INCLUDE_DIR gloo/config.h REQUIRED)
+find_library(GLOO_LIBRARY gloo REQUIRED)
 # Debian's NIFTIConfig.cmake names tool binaries the -dev packages do not ship: find by hand.
 find_path(NIFTI2_INCLUDE_DIR nifti2_io.h PATH_SUFFIXES nifti REQUIRED)
 find_library(NIFTI2_LIBRARY nifti2 REQUIRED)

@@ -17,6 +17,9 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-numpy python3-h5py python3-skimage python3-nibabel python3-pil
+  # data-parallel training: Gloo's headers (c10d's Gloo process group), and torchrun, the
+  # launcher the distributed tests start ranks with
+  libgloo-dev python3-torch
   # the viewer (a font for its labels; Xvfb for the screenshot test)
   qt6-base-dev fonts-dejavu-core xvfb xauth
   # the Colin27 T1 volume used to simulate training sets

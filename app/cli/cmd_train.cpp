@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "ambient/diffusion/distributed.hpp"
 #include "ambient/jobs/train.hpp"
 #include "cli_common.hpp"
 
@@ -59,7 +60,10 @@ void add_train_options(CLI::App& c, jobs::TrainRequest& r, bool fine_tune) {
     c.add_option("--network", r.network, "cpu or gpu preset, or a JSON file of the U-Net's settings")
         ->capture_default_str();
   c.add_option("--steps", r.steps, "total optimiser steps of the run")->capture_default_str();
-  c.add_option("--batch", r.batch, "slices per step")->capture_default_str();
+  c.add_option("--device", r.device, "where to train: cpu, cuda[:N] or auto (CUDA when this LibTorch has it)")
+      ->capture_default_str();
+  c.add_option("--batch", r.batch, "slices per step (data-parallel: the global batch, split over the processes)")
+      ->capture_default_str();
   c.add_option("--lr", r.trainer.learning_rate, "Adam's learning rate")->capture_default_str();
   c.add_option("--warmup", r.trainer.warmup_steps, "steps of linear learning-rate warm-up")->capture_default_str();
   c.add_option("--grad-clip", r.trainer.grad_clip, "largest gradient norm (0: no clipping)")->capture_default_str();
@@ -72,6 +76,9 @@ void add_train_options(CLI::App& c, jobs::TrainRequest& r, bool fine_tune) {
   c.add_option("--sample-count", r.sample_count, "images per sample grid")->capture_default_str();
   c.add_flag("--resume", r.resume, "continue the run in --run from its checkpoint");
   c.add_flag("-f,--force", r.overwrite, "start over in a --run directory that holds a run");
+  c.add_option("--dist-timeout", r.distributed_timeout_s,
+               "data-parallel: seconds after which a dead or hung process stops the others")
+      ->capture_default_str();
   // The data.
   add_training_mask_options(c, r.data);
   c.add_option("--data-sigma", r.data.data_sigma,
@@ -81,7 +88,9 @@ void add_train_options(CLI::App& c, jobs::TrainRequest& r, bool fine_tune) {
 }
 
 void run_training(jobs::TrainRequest& r, const GlobalOptions& global) {
-  const auto progress = make_progress(global);
+  // In a data-parallel launch rank 0 alone reports; the others stay quiet unless they fail.
+  const int64_t rank = diffusion::launch_environment().rank;
+  const auto progress = rank == 0 ? make_progress(global) : std::make_unique<Progress>();
   jobs::TrainSummary s;
   try {
     const StopOnSignal guard(*progress);
@@ -91,8 +100,9 @@ void run_training(jobs::TrainRequest& r, const GlobalOptions& global) {
       spdlog::info("stopped; {}/checkpoint.pt holds the last step: continue with --resume", r.run_dir);
     throw;
   }
+  if (rank != 0) return;
   if (global.json) {
-    std::printf("%s\n", nlohmann::json({{"run", r.run_dir}, {"checkpoint", s.checkpoint}, {"slices", s.slices},
+    std::printf("%s\n", nlohmann::json({{"run", r.run_dir}, {"world_size", s.world_size}, {"checkpoint", s.checkpoint}, {"slices", s.slices},
                                         {"first_step", s.first_step}, {"last_step", s.last_step},
                                         {"final_loss", s.final_loss}, {"images_per_second", s.images_per_second},
                                         {"seconds", s.seconds}})
@@ -136,7 +146,12 @@ void add_train_command(CLI::App& app, const GlobalOptions& global) {
       "calibration region and are cached; images are normalised by the 99th percentile of the "
       "calibration image.\nThe run directory receives config.json, manifest.json, log.jsonl, "
       "checkpoint.pt (every --checkpoint-every steps, atomically) and samples-STEP.png grids. "
-      "Ctrl-C stops after the current step with a checkpoint; --resume continues exactly.\n\n"
+      "Ctrl-C stops after the current step with a checkpoint; --resume continues exactly.\n"
+      "Data-parallel training on PyTorch's distributed engine (Gloo on CPU): start one process per "
+      "rank with torchrun (torchrun --nproc_per_node 2 --no_python ambient train ...), srun, or the "
+      "variables RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT (LOCAL_WORLD_SIZE: processes per machine). "
+      "--batch is the global batch; rank 0 writes the run directory, which every rank must be able "
+      "to read for --resume; a run resumes with any number of processes (docs/scaling.md).\n\n"
       "Examples:\n"
       "  ambient train generated/colin27 --run runs/ambient-r4 --objective ambient --mask random "
       "--accel 4 --acs 12\n"

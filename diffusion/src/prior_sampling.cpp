@@ -59,7 +59,9 @@ torch::Tensor sample_prior(Prior& prior, int64_t count, int64_t height, int64_t 
     if (pool.dim() != 4 || pool.size(2) != height || pool.size(3) != width)
       throw Error("the coil maps are " + std::to_string(pool.size(-2)) + " x " + std::to_string(pool.size(-1)) +
                   ", the samples " + std::to_string(height) + " x " + std::to_string(width));
-    per_sample_maps = pool.index_select(0, torch::arange(count, torch::kLong).remainder(pool.size(0)).to(pool.device()));
+    per_sample_maps = pool.index_select(0, torch::arange(count, torch::kLong).remainder(pool.size(0)).to(pool.device()))
+                          .to(device);
+    masks = masks.to(device);
   }
   const torch::Tensor x = edm_sample(prior_denoiser(prior, masks, per_sample_maps), noise, options, progress);
   return torch::view_as_complex(x.permute({0, 2, 3, 1}).contiguous()).cpu();

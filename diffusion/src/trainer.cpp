@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "ambient/core/error.hpp"
+#include "ambient/diffusion/distributed.hpp"
 
 namespace ambient::diffusion {
 
@@ -56,15 +57,51 @@ double Trainer::step(const TrainingBatch& batch) {
   for (auto& group : adam_->param_groups()) group.options().set_lr(options_.learning_rate * ramp);
   adam_->zero_grad();
   const torch::Tensor loss = objective_->loss(model_, batch, generator_);
-  const double value = loss.item<double>();
+  double value = loss.item<double>();
+  if (group_) {  // every process sees the same loss, so all stop together when it diverges
+    std::vector<torch::Tensor> mean{torch::tensor({value}, torch::kDouble)};
+    group_->average(mean);
+    value = mean[0].item<double>();
+  }
   if (!std::isfinite(value)) throw Error("training diverged: the loss is " + std::to_string(value) + " at step " +
                                          std::to_string(step_ + 1) + " (lower the learning rate?)");
   loss.backward();
+  if (group_) {
+    std::vector<torch::Tensor> gradients;
+    for (auto& p : model_->parameters()) {
+      if (!p.grad().defined()) p.mutable_grad() = torch::zeros_like(p);  // same layout on every rank
+      gradients.push_back(p.grad());
+    }
+    group_->average(gradients);
+  }
   if (options_.grad_clip > 0) torch::nn::utils::clip_grad_norm_(model_->parameters(), options_.grad_clip);
   adam_->step();
   ++step_;
   update_ema();
   return value;
+}
+
+void Trainer::to(torch::Device device) {
+  model_->to(device);  // parameters keep their identity: Adam's references stay valid
+  ema_->to(device);
+  for (auto& entry : adam_->state()) {
+    auto& state = static_cast<torch::optim::AdamParamState&>(*entry.second);
+    state.exp_avg(state.exp_avg().to(device));
+    state.exp_avg_sq(state.exp_avg_sq().to(device));
+    if (state.max_exp_avg_sq().defined()) state.max_exp_avg_sq(state.max_exp_avg_sq().to(device));
+  }
+}
+
+void Trainer::set_process_group(std::shared_ptr<ProcessGroup> group) {
+  group_ = std::move(group);
+  if (!group_) return;
+  torch::NoGradGuard no_grad;
+  std::vector<torch::Tensor> state;
+  for (auto* module : {&model_, &ema_}) {
+    for (auto& p : (*module)->parameters()) state.push_back(p);
+    for (auto& b : (*module)->buffers()) state.push_back(b);
+  }
+  group_->broadcast(state, 0);
 }
 
 void Trainer::update_ema() {

@@ -38,8 +38,14 @@ torch::Tensor batch_indices(int64_t n, int64_t batch, int64_t step, uint64_t see
   return torch::tensor(out, torch::kLong);
 }
 
-BatchLoader::BatchLoader(const TrainingSet& data, int64_t batch, uint64_t seed, torch::Device device)
-    : data_(data), batch_(batch), seed_(seed), device_(device), worker_([this] { work(); }) {}
+BatchLoader::BatchLoader(const TrainingSet& data, int64_t batch, uint64_t seed, torch::Device device, int64_t rank,
+                         int64_t world_size)
+    : data_(data), batch_(batch), rank_(rank), world_size_(world_size), seed_(seed), device_(device) {
+  if (world_size < 1 || rank < 0 || rank >= world_size || batch % world_size != 0)
+    throw Error("a batch of " + std::to_string(batch) + " cannot be shared by " + std::to_string(world_size) +
+                " processes: give a --batch divisible by the world size");
+  worker_ = std::thread([this] { work(); });
+}
 
 BatchLoader::~BatchLoader() {
   {
@@ -51,7 +57,12 @@ BatchLoader::~BatchLoader() {
 }
 
 TrainingBatch BatchLoader::make(int64_t step) const {
-  TrainingBatch b = data_.gather(batch_indices(data_.size(), batch_, step, seed_));
+  const int64_t share = batch_ / world_size_;
+  TrainingBatch b = data_.gather(batch_indices(data_.size(), batch_, step, seed_).narrow(0, rank_ * share, share));
+  if (world_size_ > 1) {
+    b.offset = rank_ * share;
+    b.global_size = batch_;
+  }
   auto move = [this](torch::Tensor& t) {
     if (t.defined()) t = t.to(device_);
   };

@@ -7,9 +7,12 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <thread>
 
 #include "ambient/core/error.hpp"
 #include "ambient/diffusion/checkpoint.hpp"
+#include "ambient/diffusion/device.hpp"
+#include "ambient/diffusion/distributed.hpp"
 #include "ambient/io/output_file.hpp"
 #include "ambient/jobs/prior_tools.hpp"
 #include "ambient/recon/mask_analysis.hpp"
@@ -120,6 +123,50 @@ bool is_run_file(const fs::path& p) {
   return std::regex_match(p.filename().string(), names);
 }
 
+// The device of this process: with several CUDA processes per machine, each takes the GPU
+// of its LOCAL_RANK unless --device names one.
+torch::Device training_device(const std::string& name) {
+  torch::Device device = diffusion::parse_device(name);
+  const diffusion::LaunchEnvironment launch = diffusion::launch_environment();
+  if (device.is_cuda() && !device.has_index() && launch.distributed())
+    device = torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(launch.local_rank));
+  return device;
+}
+
+// A data-parallel launch's process group (none for one process). Processes sharing a
+// machine share its cores, unless OMP_NUM_THREADS (torchrun sets it) says otherwise.
+std::shared_ptr<diffusion::ProcessGroup> join_launch(const TrainRequest& r, torch::Device device) {
+  const diffusion::LaunchEnvironment launch = diffusion::launch_environment();
+  if (!launch.distributed()) return nullptr;
+  if (!(r.distributed_timeout_s > 0)) throw Error("--dist-timeout must be > 0 seconds");
+  if (r.batch % launch.world_size != 0)
+    throw Error("--batch " + std::to_string(r.batch) + " is the global batch: it must be divisible by WORLD_SIZE " +
+                std::to_string(launch.world_size));
+  if (!std::getenv("OMP_NUM_THREADS"))
+    at::set_num_threads(std::max<int>(1, static_cast<int>(std::thread::hardware_concurrency() /
+                                                           std::max<int64_t>(1, launch.local_world_size))));
+  const auto timeout = std::chrono::milliseconds(static_cast<int64_t>(r.distributed_timeout_s * 1000));
+  return diffusion::ProcessGroup::connect(launch, device, timeout);
+}
+
+// Rank 0 prepares the data first (filling the coil-map cache); the others then read the
+// same files, usually from that cache, and must arrive at the same manifest.
+TrainingData load_training_data_in_turn(const TrainRequest& r, diffusion::ProcessGroup* group, Progress& progress) {
+  if (!group) return load_training_data(r.data, progress);
+  const auto patience = std::chrono::hours(24);  // preparing a large data set takes a while
+  if (group->rank() == 0) {
+    TrainingData data = load_training_data(r.data, progress);
+    group->share_from_root("data_hash", data.manifest_hash, patience);
+    return data;
+  }
+  const std::string root_hash = group->share_from_root("data_hash", "", patience);
+  TrainingData data = load_training_data(r.data, no_progress());
+  if (data.manifest_hash != root_hash)
+    throw Error("rank " + std::to_string(group->rank()) + " read other training data than rank 0 (manifest " +
+                data.manifest_hash + " vs " + root_hash + "): give every process the same files and options");
+  return data;
+}
+
 }  // namespace
 
 TrainSummary train(const TrainRequest& r, Progress& progress) {
@@ -128,10 +175,14 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
   if (r.log_every < 1 || r.checkpoint_every < 1 || r.sample_every < 0 || r.sample_count < 1 || r.sample_steps < 1)
     throw Error("--log-every, --checkpoint-every and --sample-count must be at least 1, --sample-every at least 0");
   const fs::path dir = r.run_dir, checkpoint = dir / "checkpoint.pt", log_path = dir / "log.jsonl";
+  const torch::Device device = training_device(r.device);
+  const std::shared_ptr<diffusion::ProcessGroup> group = join_launch(r, device);
+  // Data-parallel: rank 0 alone owns the run directory; the others read its checkpoint.
+  const bool root = !group || group->rank() == 0;
   if (fs::exists(dir) && !fs::is_directory(dir)) throw FileError(r.run_dir, "is a file, not a run directory");
   if (r.resume) {
     if (!fs::exists(checkpoint)) throw FileError(checkpoint.string(), "does not exist: nothing to resume");
-  } else if (fs::exists(dir) && !fs::is_empty(dir)) {
+  } else if (root && fs::exists(dir) && !fs::is_empty(dir)) {
     if (!r.overwrite)
       throw FileError(r.run_dir, "already holds a run (--resume continues it, --force starts it over)");
     for (const auto& entry : fs::directory_iterator(dir))
@@ -150,7 +201,7 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
     }
   }
 
-  const TrainingData data = load_training_data(r.data, progress);
+  const TrainingData data = load_training_data_in_turn(r, group.get(), progress);
   const int64_t height = data.set.images.size(2), width = data.set.images.size(3);
   if (r.objective == "tweedie" && !(data.set.data_sigma > 0).all().item<bool>())
     throw Error("the tweedie objective needs each slice's noise level: the data have no noise scans; give "
@@ -181,9 +232,11 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
     } catch (const Error& e) {
       throw FileError(checkpoint.string(), e.what());
     }
-    truncate_log(log_path, trainer->steps_done());
-    for (const auto& entry : fs::directory_iterator(dir))  // temporaries of a killed write
-      if (entry.path().filename().string().rfind(".partial-", 0) == 0) fs::remove(entry.path());
+    if (root) {
+      truncate_log(log_path, trainer->steps_done());
+      for (const auto& entry : fs::directory_iterator(dir))  // temporaries of a killed write
+        if (entry.path().filename().string().rfind(".partial-", 0) == 0) fs::remove(entry.path());
+    }
   } else {
     diffusion::UNetConfig unet = from ? from->description().at("unet").get<diffusion::UNetConfig>()
                                       : network_config(r.network);
@@ -206,16 +259,20 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
                                         {"data_hash", from->description().value("data_hash", "")}};
     }
     if (objective->condition_channels() > 0) description["sampling_mask"] = sampling_mask_rule(r, data);
-    if (fs::exists(dir))
-      for (const auto& entry : fs::directory_iterator(dir)) fs::remove(entry.path());
-    fs::create_directories(dir);
-    nlohmann::json config = {{"objective", r.objective}, {"extra_acceleration", r.extra_acceleration},
-                             {"consistency_weight", r.consistency_weight},
-                             {"network", r.network}, {"trainer", r.trainer}, {"steps", r.steps},
-                             {"batch", r.batch}, {"inputs", r.data.inputs}, {"from", r.from}};
-    write_json(dir / "config.json", config);
-    write_json(dir / "manifest.json", description["data"]);
+    if (root) {
+      if (fs::exists(dir))
+        for (const auto& entry : fs::directory_iterator(dir)) fs::remove(entry.path());
+      fs::create_directories(dir);
+      nlohmann::json config = {{"objective", r.objective}, {"extra_acceleration", r.extra_acceleration},
+                               {"consistency_weight", r.consistency_weight},
+                               {"network", r.network}, {"trainer", r.trainer}, {"steps", r.steps},
+                               {"batch", r.batch}, {"inputs", r.data.inputs}, {"from", r.from}};
+      write_json(dir / "config.json", config);
+      write_json(dir / "manifest.json", description["data"]);
+    }
   }
+  trainer->to(device);
+  trainer->set_process_group(group);  // everyone starts from rank 0's weights
   const int64_t factor = trainer->model()->network()->config().downsampling();
   if (height % factor != 0 || width % factor != 0)
     throw Error("the training images are " + std::to_string(height) + " x " + std::to_string(width) +
@@ -235,8 +292,11 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
                                               .to(torch::kLong))
                 .contiguous()
           : torch::Tensor();
-  diffusion::BatchLoader loader(data.set, r.batch, trainer->options().seed, torch::kCPU);
-  std::ofstream log(log_path, std::ios::app);
+  s.rank = group ? group->rank() : 0;
+  s.world_size = group ? group->world_size() : 1;
+  diffusion::BatchLoader loader(data.set, r.batch, trainer->options().seed, device, s.rank, s.world_size);
+  std::ofstream log;
+  if (root) log.open(log_path, std::ios::app);
   progress.begin("training", r.steps);
   progress.update(trainer->steps_done());  // where a resumed run starts: rates count from here
   auto interval_start = Clock::now();
@@ -256,7 +316,7 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
         const nlohmann::json line = {{"step", step}, {"loss", interval_loss / static_cast<double>(interval_steps)},
                                      {"images_per_second", s.images_per_second},
                                      {"seconds", std::chrono::duration<double>(Clock::now() - start).count()}};
-        log << line.dump() << std::endl;
+        if (root) log << line.dump() << std::endl;
         char note[96];
         std::snprintf(note, sizeof note, "loss %.4f, %.1f images/s", line["loss"].get<double>(), s.images_per_second);
         progress.update(step, note);
@@ -264,6 +324,7 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
         interval_steps = 0;
         interval_loss = 0;
       }
+      if (!root) continue;
       if (step % r.checkpoint_every == 0 || step == r.steps) save(checkpoint, *trainer, description, sampling_maps);
       if ((r.sample_every > 0 && step % r.sample_every == 0) || step == r.steps)
         write_samples(dir / ("samples-" + std::to_string(step) + ".png"), *trainer, description, sampling_maps, r,
@@ -271,7 +332,7 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
     }
   } catch (const Cancelled&) {
     // Stopped by the user: keep what was learned since the last checkpoint.
-    if (trainer->steps_done() > s.first_step) save(checkpoint, *trainer, description, sampling_maps);
+    if (root && trainer->steps_done() > s.first_step) save(checkpoint, *trainer, description, sampling_maps);
     throw;
   }
   progress.end();

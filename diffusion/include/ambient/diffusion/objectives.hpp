@@ -20,6 +20,11 @@ struct TrainingBatch {
   torch::Tensor masks;
   torch::Tensor maps;
   torch::Tensor data_sigma;
+  // Data-parallel training: these rows are rows [offset, offset + size) of a global batch
+  // of `global_size` (0: this batch is the whole batch). Objectives draw their random
+  // numbers for the global batch and keep their own rows, so N processes of b images see
+  // exactly what one process of N x b images would.
+  int64_t offset = 0, global_size = 0;
 };
 
 class Objective {
@@ -93,7 +98,7 @@ class TweedieObjective : public Objective {
   torch::Tensor loss(EdmDenoiser& denoiser, const TrainingBatch& batch, at::Generator generator) const override;
 
  private:
-  torch::Tensor consistency_loss(EdmDenoiser& denoiser, const torch::Tensor& x_n, const torch::Tensor& sigma_n,
+  torch::Tensor consistency_loss(EdmDenoiser& denoiser, const TrainingBatch& batch, const torch::Tensor& sigma_n,
                                  at::Generator generator) const;
   double consistency_weight_;
 };
@@ -108,8 +113,9 @@ using BatchDenoiser = std::function<torch::Tensor(const torch::Tensor& x, const 
 // (1 - r)^2 Cov[x0 | x]; for Gaussian data the posterior mean is linear and the term
 // averages out, so the true posterior mean is a fixed point (E[target] = D(x, sigma)) and
 // the loss pulls toward it. For other data this point-estimate step is an approximation.
+// `noise` is the standard normal draw of the step (the shape of x).
 torch::Tensor consistency_target(const BatchDenoiser& denoiser, const torch::Tensor& x, const torch::Tensor& sigma,
-                                 const torch::Tensor& sigma_next, at::Generator generator);
+                                 const torch::Tensor& sigma_next, const torch::Tensor& noise);
 
 // Complex images [b, H, W] <-> the networks' two real channels [b, 2, H, W] (contiguous).
 torch::Tensor to_complex(const torch::Tensor& two_channel);

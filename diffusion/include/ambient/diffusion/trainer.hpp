@@ -14,6 +14,8 @@
 
 namespace ambient::diffusion {
 
+class ProcessGroup;
+
 struct TrainerOptions {
   double learning_rate = 1e-3;
   int64_t warmup_steps = 200;  // linear ramp of the learning rate from 0
@@ -29,8 +31,16 @@ class Trainer {
  public:
   Trainer(const UNetConfig& unet, const EdmConfig& edm, std::shared_ptr<const Objective> objective,
           const TrainerOptions& options);
-  // One optimiser step on `batch`; returns the loss before the step.
+  // One optimiser step on `batch`; returns the loss before the step (data-parallel: the
+  // mean over all processes).
   double step(const TrainingBatch& batch);
+  // Data-parallel training: every process takes rank 0's weights now, and each step
+  // averages the loss and the gradients over the group before clipping and Adam, so all
+  // processes keep identical weights, as one process with the whole batch would.
+  void set_process_group(std::shared_ptr<ProcessGroup> group);
+  // Moves the weights, their average and Adam's moments to `device` (the generators stay on
+  // the CPU: the random numbers are the same on every device).
+  void to(torch::Device device);
   int64_t steps_done() const { return step_; }
   const TrainerOptions& options() const { return options_; }
   void set_learning_rate(double lr) { options_.learning_rate = lr; }
@@ -54,6 +64,7 @@ class Trainer {
   std::unique_ptr<torch::optim::Adam> adam_;
   at::Generator generator_;
   int64_t step_ = 0;
+  std::shared_ptr<ProcessGroup> group_;
 };
 
 // Copies every parameter and buffer of `from` into `to` (same architecture).

@@ -30,9 +30,13 @@ struct TrainingSet {
 torch::Tensor batch_indices(int64_t n, int64_t batch, int64_t step, uint64_t seed);
 
 // Prepares batch step+1 on a worker thread while the caller trains on batch `step`.
+// Data-parallel training: process `rank` of `world_size` gets its consecutive share of each
+// global batch of `batch` slices (batch / world_size rows, TrainingBatch::offset), so the
+// ranks together see every epoch's permutation once, as one process would.
 class BatchLoader {
  public:
-  BatchLoader(const TrainingSet& data, int64_t batch, uint64_t seed, torch::Device device);
+  BatchLoader(const TrainingSet& data, int64_t batch, uint64_t seed, torch::Device device, int64_t rank = 0,
+              int64_t world_size = 1);
   ~BatchLoader();
   BatchLoader(const BatchLoader&) = delete;
   BatchLoader& operator=(const BatchLoader&) = delete;
@@ -44,7 +48,7 @@ class BatchLoader {
   void work();
 
   const TrainingSet& data_;
-  int64_t batch_;
+  int64_t batch_, rank_, world_size_;
   uint64_t seed_;
   torch::Device device_;
   std::mutex mutex_;

@@ -23,6 +23,7 @@ struct TrainRequest {
   double extra_acceleration = 1;      // ambient: Ã is this much more accelerated than A
   double consistency_weight = 0;      // tweedie: weight of the consistency loss below sigma_n
   std::string network = "cpu";        // cpu | gpu preset, or a JSON file of UNetConfig
+  std::string device = "cpu";         // cpu, cuda[:N] or auto (data-parallel CUDA: cuda:LOCAL_RANK)
   diffusion::TrainerOptions trainer;
   int64_t steps = 10000;              // total optimiser steps of the run
   int64_t batch = 8;
@@ -34,10 +35,16 @@ struct TrainRequest {
   bool resume = false;                // continue the run in run_dir
   std::string from;                   // fine-tune: start from this prior's weights (unused on resume)
   bool overwrite = false;             // replace a finished or unrelated run in run_dir
+  // Data-parallel runs (started by torchrun, srun or RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT,
+  // see diffusion/distributed.hpp): `batch` is the global batch, split evenly over the
+  // processes; rank 0 alone writes the run directory. A peer that dies or hangs stops the
+  // others after this long.
+  double distributed_timeout_s = 300;
 };
 
 struct TrainSummary {
   int64_t first_step = 0, last_step = 0, slices = 0;
+  int64_t rank = 0, world_size = 1;
   double final_loss = 0, images_per_second = 0, seconds = 0;
   std::string checkpoint;
 };

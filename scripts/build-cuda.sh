@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds Ambient against a CUDA-enabled LibTorch into BUILD_DIR (default build-cuda/):
+#   LIBTORCH=/path/to/libtorch bash scripts/build-cuda.sh      # an unpacked LibTorch
+#   bash scripts/build-cuda.sh                                 # the LibTorch inside `python3 -c 'import torch'`
+# Every other dependency comes from Debian (scripts/install-deps.sh). Debian's C++ libraries
+# use the C++11 string ABI, so the LibTorch must too (LibTorch zips named "cxx11-abi"; PyTorch
+# wheels report torch._C._GLIBCXX_USE_CXX11_ABI). Extra arguments go to CMake's configure step.
+# The CUDA tests skip where no GPU is present; run them with
+#   ctest --test-dir build-cuda -R Cuda --output-on-failure
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$root/build-cuda}
+python=${PYTHON:-python3}
+if [ -n "${LIBTORCH:-}" ]; then
+  prefix=$LIBTORCH
+else
+  prefix=$("$python" -c 'import torch; print(torch.utils.cmake_prefix_path)') || {
+    echo "build-cuda: no LIBTORCH given and '$python -c \"import torch\"' failed" >&2; exit 1; }
+  abi=$("$python" -c 'import torch; print(int(torch._C._GLIBCXX_USE_CXX11_ABI))')
+  if [ "$abi" != 1 ]; then
+    echo "build-cuda: this PyTorch's LibTorch uses the old C++ string ABI; Debian's libraries use the" >&2
+    echo "new one. Unpack a cxx11-abi LibTorch and give LIBTORCH=/path/to/libtorch." >&2
+    exit 1
+  fi
+fi
+echo "build-cuda: LibTorch from $prefix"
+# LibTorch's CMake config finds CUDA itself (nvcc on PATH or CUDA_HOME).
+# GPU hosts seldom have Qt: no viewer unless asked (-DAMBIENT_BUILD_VIEWER=ON).
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=$prefix" -DAMBIENT_BUILD_VIEWER=OFF "$@"
+cmake --build "$build" -- -j "${AMBIENT_JOBS:-$(nproc)}"
+"$build/ambient" --version
