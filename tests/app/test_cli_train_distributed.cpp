@@ -163,6 +163,26 @@ TEST_F(DistributedTrain, AKilledRankStopsTheOtherAndTheRunResumesWithOneProcess)
   EXPECT_EQ(nlohmann::json::parse(r.output)["step"].get<int64_t>(), step + 2);
 }
 
+TEST_F(DistributedTrain, AHungRankStopsTheOtherAfterTheTimeout) {
+  const int port = free_port();
+  const std::string args = options() + "--run " + (dir / "pair") + " --steps 100000 --checkpoint-every 1 --dist-timeout 8";
+  start_rank(0, 2, port, args, dir / "rank0");
+  start_rank(1, 2, port, args, dir / "rank1");
+  ASSERT_TRUE(wait_for(dir / "pair/checkpoint.pt", 120)) << read_file(dir / "rank0.log");
+  ASSERT_TRUE(wait_for(dir / "rank1.pid", 10));
+  const std::string hung = read_file(dir / "rank1.pid");
+  ASSERT_EQ(run("kill -STOP " + hung).exit_code, 0);
+  const auto stopped = Clock::now();
+  const bool ended = wait_for(dir / "rank0.code", 60);
+  const double waited = std::chrono::duration<double>(Clock::now() - stopped).count();
+  run("kill -9 " + hung);
+  ASSERT_TRUE(ended) << "rank 0 waited forever: " << read_file(dir / "rank0.log");
+  EXPECT_LT(waited, 8 + 15) << "the timeout, and the step under way";
+  EXPECT_GT(waited, 4) << "a hung peer is only noticed by the timeout";
+  EXPECT_NE(std::stoi(read_file(dir / "rank0.code")), 0);
+  EXPECT_NE(read_file(dir / "rank0.log").find("rank 0 of 2"), std::string::npos) << read_file(dir / "rank0.log");
+}
+
 TEST_F(DistributedTrain, BadLaunchSettingsFailQuicklyWithAClearMessage) {
   const std::string args = " train" + options() + "--run " + (dir / "bad") + " --steps 2 --dist-timeout 5";
   struct Case {
