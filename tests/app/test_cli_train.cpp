@@ -28,10 +28,7 @@ std::string read_all(const std::string& path) {
 class TrainCommand : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::create_directories(dir / "data");
-    for (int seed : {1, 2, 3})
-      ASSERT_EQ(ambient("-q simulate --phantom-size 32 --coils 4 --noise 0.01 --seed " + std::to_string(seed) +
-                        " -o " + (dir / "data") + "/scan" + std::to_string(seed) + ".h5").exit_code, 0);
+    simulate_training_scans(dir / "data");
     write_text(dir / "net.json", R"({"in_channels": 4, "out_channels": 2, "base_channels": 8,
       "channel_mult": [1, 2], "blocks_per_level": 1, "attention_levels": [1], "dropout": 0.1})");
   }

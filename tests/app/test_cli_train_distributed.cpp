@@ -2,11 +2,6 @@
 // loopback: the same weights as one process with the whole batch, a killed rank stopping
 // the other within the timeout (and the run resuming with one process), and bad launch
 // settings refused quickly with a clear message.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -23,19 +18,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace ambient::test {
 namespace {
-
-// A TCP port nobody listens on right now (the kernel picks it).
-int free_port() {
-  const int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
-  close(s);
-  return ntohs(a.sin_port);
-}
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path);
@@ -54,10 +36,7 @@ bool wait_for(const std::string& path, double seconds) {
 class DistributedTrain : public ::testing::Test {
  protected:
   void SetUp() override {
-    fs::create_directories(dir / "data");
-    for (int seed : {1, 2, 3})
-      ASSERT_EQ(ambient("-q simulate --phantom-size 32 --coils 4 --noise 0.01 --seed " + std::to_string(seed) +
-                        " -o " + (dir / "data") + "/scan" + std::to_string(seed) + ".h5").exit_code, 0);
+    simulate_training_scans(dir / "data");
     // No dropout: its masks come from each process's own generator.
     write_text(dir / "net.json", R"({"in_channels": 4, "out_channels": 2, "base_channels": 8,
       "channel_mult": [1, 2], "blocks_per_level": 1, "attention_levels": [1], "dropout": 0.0})");

@@ -7,7 +7,12 @@
 // denoisers are linear and known in closed form.
 #include <torch/torch.h>
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include "ambient/diffusion/edm.hpp"
+#include "ambient/diffusion/objectives.hpp"
+#include "ambient/diffusion/training_set.hpp"
+#include "ambient/recon/masks.hpp"
 
 #include <cmath>
 #include <memory>
@@ -76,5 +81,25 @@ struct TinyDenoiser {
     adam->step();
   }
 };
+
+// Twelve 8 x 8 blob images seen through their own random R = 2 line masks (x_A = A^H A x),
+// with noise level 0.05: a training set for the ambient objective in milliseconds.
+inline diffusion::TrainingSet small_ambient_set() {
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(3);
+  const BlobImages blobs(4, g);
+  std::vector<torch::Tensor> masks;
+  for (uint64_t seed = 0; seed < 12; ++seed) {
+    recon::MaskOptions o;
+    o.acceleration = 2;
+    o.calibration = 2;
+    o.seed = seed;
+    masks.push_back(recon::sampling_mask(8, 8, o));
+  }
+  diffusion::TrainingSet set;
+  set.masks = torch::stack(masks);
+  set.images = diffusion::ambient_input(blobs.sample(12, g), set.masks, {}).first.contiguous();
+  set.data_sigma = torch::full({12}, 0.05);
+  return set;
+}
 
 }  // namespace ambient::test

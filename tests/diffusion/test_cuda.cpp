@@ -16,24 +16,6 @@ namespace {
 #define REQUIRE_CUDA() \
   if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device (or a CPU-only LibTorch)"
 
-diffusion::TrainingSet ambient_set() {
-  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(3);
-  const BlobImages blobs(4, g);
-  std::vector<torch::Tensor> masks;
-  for (uint64_t seed = 0; seed < 8; ++seed) {
-    recon::MaskOptions o;
-    o.acceleration = 2;
-    o.calibration = 2;
-    o.seed = seed;
-    masks.push_back(recon::sampling_mask(8, 8, o));
-  }
-  diffusion::TrainingSet set;
-  set.masks = torch::stack(masks);
-  set.images = diffusion::ambient_input(blobs.sample(8, g), set.masks, {}).first.contiguous();
-  set.data_sigma = torch::full({8}, 0.05);
-  return set;
-}
-
 std::unique_ptr<diffusion::Trainer> trainer_on(torch::Device device) {
   diffusion::UNetConfig unet;
   unet.in_channels = 4;
@@ -50,7 +32,7 @@ std::unique_ptr<diffusion::Trainer> trainer_on(torch::Device device) {
 
 TEST(Cuda, TrainingStepsMatchTheCpu) {
   REQUIRE_CUDA();
-  const diffusion::TrainingSet set = ambient_set();
+  const diffusion::TrainingSet set = small_ambient_set();
   auto cpu = trainer_on(torch::kCPU), gpu = trainer_on(torch::kCUDA);
   diffusion::BatchLoader on_cpu(set, 4, 1, torch::kCPU), on_gpu(set, 4, 1, torch::kCUDA);
   for (int64_t step = 0; step < 3; ++step) {

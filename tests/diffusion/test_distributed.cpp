@@ -1,10 +1,5 @@
 // The launch environment's parsing, and c10d's collectives between two ranks in one
 // process (two threads on loopback): averages, broadcasts and rank 0's shared values.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -14,6 +9,7 @@
 #include "ambient/core/error.hpp"
 #include "ambient/diffusion/distributed.hpp"
 #include "ambient/diffusion/training_set.hpp"
+#include "test_support.hpp"
 
 namespace ambient::diffusion {
 namespace {
@@ -49,20 +45,8 @@ TEST(LaunchEnvironment, ReadsTorchrunAndSlurmAndRefusesHalfSettings) {
   EXPECT_THROW(parse({{"RANK", "0"}, {"WORLD_SIZE", "2"}, {"MASTER_ADDR", "a"}, {"MASTER_PORT", "70000"}}), Error);
 }
 
-int free_port() {
-  const int s = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t n = sizeof a;
-  getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
-  close(s);
-  return ntohs(a.sin_port);
-}
-
 TEST(ProcessGroup, AveragesBroadcastsAndSharesBetweenTwoRanks) {
-  const int port = free_port();
+  const int port = test::free_port();
   auto rank = [port](int64_t r) {
     LaunchEnvironment e;
     e.rank = r, e.world_size = 2, e.master_addr = "127.0.0.1", e.master_port = port;

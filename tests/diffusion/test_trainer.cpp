@@ -17,24 +17,6 @@
 namespace ambient::test {
 namespace {
 
-diffusion::TrainingSet small_ambient_set() {
-  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(3);
-  const BlobImages blobs(4, g);
-  std::vector<torch::Tensor> masks;
-  for (uint64_t seed = 0; seed < 12; ++seed) {
-    recon::MaskOptions o;
-    o.acceleration = 2;
-    o.calibration = 2;
-    o.seed = seed;
-    masks.push_back(recon::sampling_mask(8, 8, o));
-  }
-  diffusion::TrainingSet set;
-  set.masks = torch::stack(masks);
-  set.images = diffusion::ambient_input(blobs.sample(12, g), set.masks, {}).first.contiguous();
-  set.data_sigma = torch::full({12}, 0.05);
-  return set;
-}
-
 std::unique_ptr<diffusion::Trainer> small_trainer() {
   diffusion::UNetConfig unet;
   unet.in_channels = 4;

@@ -2,6 +2,9 @@
 
 #include "ambient/core/error.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <array>
@@ -95,6 +98,27 @@ io::KSpace read_kspace_as(const std::string& path, const std::string& axes) {
 void write_text(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary);
   out << content;
+}
+
+int free_port() {
+  const int s = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a);  // port 0: any free one
+  socklen_t n = sizeof a;
+  getsockname(s, reinterpret_cast<sockaddr*>(&a), &n);
+  close(s);
+  return ntohs(a.sin_port);
+}
+
+void simulate_training_scans(const std::string& folder) {
+  fs::create_directories(folder);
+  for (int seed : {1, 2, 3}) {
+    const auto r = ambient("-q simulate --phantom-size 32 --coils 4 --noise 0.01 --seed " + std::to_string(seed) +
+                           " -o " + folder + "/scan" + std::to_string(seed) + ".h5");
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+  }
 }
 
 }  // namespace ambient::test

@@ -56,6 +56,13 @@ io::KSpace read_kspace_as(const std::string& path, const std::string& axes);
 // Writes `content` to `path` (bytes as they are).
 void write_text(const std::string& path, const std::string& content);
 
+// A loopback TCP port nobody listens on right now (the kernel picks it).
+int free_port();
+
+// Three tiny training scans in `folder`: 32 x 32 phantoms, 4 coils, noise 0.01, seeds 1-3
+// (`ambient simulate`), named scan1.h5 .. scan3.h5.
+void simulate_training_scans(const std::string& folder);
+
 }  // namespace ambient::test
 
 // Skips the current test (with a message) unless the real-data folder is present.
