@@ -6,6 +6,7 @@
 
 #include <QApplication>
 #include <QComboBox>
+#include <QSlider>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFile>
@@ -189,6 +190,31 @@ TEST_F(Viewer, ModesColormapsAndRelatedArrays) {
   window.select(p);
   EXPECT_FALSE(window.show_related(ViewKind::uncertainty));  // a scan has none
   EXPECT_FALSE(window.last_error().isEmpty());
+}
+
+TEST_F(Viewer, SlidersAndAxisChoicesNavigateEveryAxis) {
+  ImagePanel* p = open(scan);
+  auto* controls = window.findChild<ControlPanel*>();
+  ASSERT_TRUE(controls);
+  QSlider* slice = controls->slider(0);
+  ASSERT_TRUE(slice);
+  slice->setValue(2);
+  EXPECT_EQ(p->state().position.index[0], 2);
+  EXPECT_EQ(controls->slider(0), slice) << "the slider being moved is never replaced";
+
+  ImagePanel* k = window.show_related(ViewKind::kspace);  // [slice, coil, ky, kx]
+  ASSERT_TRUE(k);
+  const auto combos = controls->findChildren<QComboBox*>();  // x, y, mode, colormap
+  ASSERT_GE(combos.size(), 2);
+  combos[0]->setCurrentIndex(1);  // x: coil
+  EXPECT_EQ(k->state().position.x_axis, 1);
+  EXPECT_EQ(k->state().position.y_axis, 2);
+  EXPECT_EQ(current_plane(k->state()).sizes(), (std::vector<int64_t>{48, 4}));
+  ASSERT_TRUE(controls->slider(3));  // kx got a slider
+  EXPECT_FALSE(controls->slider(1));
+  combos[0]->setCurrentIndex(2);  // x: ky, y's axis: the two swap
+  EXPECT_EQ(k->state().position.x_axis, 2);
+  EXPECT_EQ(k->state().position.y_axis, 1);
 }
 
 TEST_F(Viewer, DifferenceToTheReferencePanel) {

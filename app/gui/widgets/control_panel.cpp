@@ -109,6 +109,16 @@ void ControlPanel::show_state(const PanelState& s) {
 }
 
 void ControlPanel::rebuild_sliders(const PanelState& s) {
+  // Same axes drawn as before: move the sliders, never replace them (one may be the widget
+  // being dragged, whose signal brought us here).
+  std::string layout = std::to_string(s.position.x_axis) + "," + std::to_string(s.position.y_axis);
+  for (int64_t d = 0; d < s.array.rank(); ++d) layout += ";" + s.array.axes[d] + "=" + std::to_string(s.array.size(d));
+  if (layout == shown_layout_) {
+    for (size_t d = 0; d < sliders_.size(); ++d)
+      if (sliders_[d]) sliders_[d]->setValue(int(s.position.index[d]));
+    return;
+  }
+  shown_layout_ = layout;
   while (sliders_layout_->rowCount() > 0) sliders_layout_->removeRow(0);
   sliders_.assign(s.array.rank(), nullptr);
   for (int64_t d = 0; d < s.array.rank(); ++d) {

@@ -47,6 +47,7 @@ class ControlPanel : public QWidget {
   QDoubleSpinBox* low_;
   QDoubleSpinBox* high_;
   ViewPosition shown_;
+  std::string shown_layout_;  // the axes, sizes and x/y the sliders were built for
   bool updating_ = false;
 };
 
