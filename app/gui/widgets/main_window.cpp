@@ -32,26 +32,9 @@ namespace ambient::gui {
 
 namespace {
 
-constexpr int max_recent = 10;
-
 bool is_image_like(const ViewArray& a) { return a.kind == ViewKind::image || a.kind == ViewKind::uncertainty; }
 
 QString format_number(double v) { return QString::number(v, 'g', 5); }
-
-// The arrays a reconstruction brings: its image (and std) as panels, its mask and samples as related arrays.
-std::vector<ViewArray> result_views(const jobs::ReconResult& r, const jobs::ReconRequest& request, const QString& title) {
-  const std::string t = title.toStdString();
-  std::vector<ViewArray> views;
-  views.push_back(make_view(r.image.data, {"slice", "y", "x"}, t, ViewKind::image, request.input));
-  views.push_back(make_view(r.mask, {"slice", "ky", "kx"}, t + " mask", ViewKind::mask, request.input));
-  if (r.uncertainty.data.defined())
-    views.push_back(make_view(r.uncertainty.data, {"slice", "y", "x"}, t + " std", ViewKind::uncertainty, request.input));
-  if (r.samples.data.defined()) {
-    const at::Tensor s = r.samples.data.reshape({r.image.slices(), -1, r.image.ny(), r.image.nx()});
-    views.push_back(make_view(s, {"slice", "sample", "y", "x"}, t + " samples", ViewKind::image, request.input));
-  }
-  return views;
-}
 
 }  // namespace
 
@@ -120,62 +103,6 @@ MainWindow::MainWindow(QWidget* parent)
 }
 
 MainWindow::~MainWindow() { delete job_; }  // cancels and waits for a running job
-
-void MainWindow::build_menus() {
-  QMenu* file = menuBar()->addMenu("&File");
-  file->addAction("&Open...", QKeySequence::Open, this, [this] {
-    const QStringList paths = QFileDialog::getOpenFileNames(
-        this, "Open scans or images", {},
-        "Ambient files (*.h5 *.cfl *.hdr *.npy *.nii *.nii.gz);;All files (*)");
-    for (const auto& p : paths) open_file(p);
-  });
-  recent_menu_ = file->addMenu("Open &recent");
-  update_recent_menu();
-  file->addSeparator();
-  panel_actions_.push_back(file->addAction("Export &panel as PNG...", this, [this] {
-    const QString p = QFileDialog::getSaveFileName(this, "Export panel", "panel.png", "PNG (*.png)");
-    if (!p.isEmpty()) export_panel(current_, p);
-  }));
-  panel_actions_.push_back(file->addAction("Export &grid as PNG...", this, [this] {
-    const QString p = QFileDialog::getSaveFileName(this, "Export grid", "grid.png", "PNG (*.png)");
-    if (!p.isEmpty()) export_grid(p);
-  }));
-  panel_actions_.push_back(file->addAction("Export comparison as &CSV...", this, [this] {
-    const QString p = QFileDialog::getSaveFileName(this, "Export comparison", "comparison.csv", "CSV (*.csv)");
-    if (!p.isEmpty()) export_comparison(p);
-  }));
-  file->addSeparator();
-  panel_actions_.push_back(file->addAction("&Close panel", QKeySequence::Close, this, [this] { close_panel(current_); }));
-  file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
-
-  QMenu* view = menuBar()->addMenu("&View");
-  link_action_ = view->addAction("&Link panels", QKeySequence(Qt::CTRL | Qt::Key_L), this, [this](bool on) { set_linked(on); });
-  link_action_->setCheckable(true);
-  link_action_->setToolTip("Zoom, pan, position, window and mode act on every panel");
-  crosshair_action_ = view->addAction("&Crosshair", QKeySequence(Qt::CTRL | Qt::Key_K), this,
-                                      [this](bool on) { set_crosshair_enabled(on); });
-  crosshair_action_->setCheckable(true);
-  panel_actions_.push_back(view->addAction("&Fit to panel", QKeySequence(Qt::CTRL | Qt::Key_0), this, [this] {
-    PanelState s = current_->state();
-    s.zoom = 0, s.centre_x = s.centre_y = -1;
-    change_state(current_, s);
-  }));
-  panel_actions_.push_back(view->addAction("Clear &region", this, [this] { set_roi(std::nullopt); }));
-
-  QMenu* compare = menuBar()->addMenu("&Compare");
-  panel_actions_.push_back(compare->addAction("Set as &reference", QKeySequence(Qt::CTRL | Qt::Key_E), this,
-                                              [this] { set_reference(current_); }));
-  panel_actions_.push_back(compare->addAction("&Difference to reference", QKeySequence(Qt::CTRL | Qt::Key_D), this,
-                                              [this] { show_difference(); }));
-  panel_actions_.push_back(compare->addAction("&Uncertainty (std) map", this, [this] { show_related(ViewKind::uncertainty); }));
-  panel_actions_.push_back(compare->addAction("Sampling &mask", this, [this] { show_related(ViewKind::mask); }));
-  panel_actions_.push_back(compare->addAction("&K-space", this, [this] { show_related(ViewKind::kspace); }));
-
-  QMenu* recon = menuBar()->addMenu("&Reconstruct");
-  recon_action_ = recon->addAction("&Run reconstruction...", QKeySequence(Qt::CTRL | Qt::Key_R), this,
-                                   &MainWindow::ask_and_reconstruct);
-  recon->addAction("&Cancel", this, &MainWindow::cancel_reconstruction);
-}
 
 bool MainWindow::open_file(const QString& path) {
   try {
@@ -425,82 +352,6 @@ bool MainWindow::export_comparison(const QString& path) {
   }
 }
 
-QString MainWindow::scan_path() const {
-  if (!current_) return {};
-  const auto& s = current_->state();
-  const bool from_kspace = s.array.kind == ViewKind::kspace || related_of_kind(s, ViewKind::kspace) ||
-                           related_of_kind(s, ViewKind::mask) || s.array.kind == ViewKind::mask;
-  return from_kspace ? QString::fromStdString(s.array.source_path) : QString();
-}
-
-void MainWindow::ask_and_reconstruct() {
-  const QString scan = scan_path();
-  if (scan.isEmpty()) {
-    show_error("Select a panel opened from a k-space file: reconstructions start from k-space.");
-    return;
-  }
-  auto* dialog = new ReconDialog(scan, this);
-  dialog->setAttribute(Qt::WA_DeleteOnClose);
-  dialog->set_request(last_request_);
-  connect(dialog, &QDialog::accepted, this, [this, dialog] { start_reconstruction(dialog->request()); });
-  dialog->open();
-}
-
-bool MainWindow::start_reconstruction(const jobs::ReconRequest& request) {
-  if (reconstruction_running()) {
-    show_error("A reconstruction is running; wait for it or cancel it first.");
-    return false;
-  }
-  delete job_;
-  last_request_ = request;
-  job_ = new ReconJob(request);
-  connect(job_, &ReconJob::progressed, this, [this](QString task, qint64 done, qint64 total) {
-    progress_->setRange(0, int(std::max<qint64>(total, 0)));
-    progress_->setValue(int(done));
-    progress_->setFormat(task + " %v/%m");
-  });
-  connect(job_, &ReconJob::finished, this, &MainWindow::reconstruction_finished);
-  connect(job_, &ReconJob::failed, this, [this](QString message) {
-    show_error("Reconstruction failed: " + message);
-    end_job(false, message);
-  });
-  connect(job_, &ReconJob::cancelled, this, [this] { end_job(false, "cancelled"); });
-  progress_->setRange(0, 0);
-  progress_->setVisible(true);
-  cancel_->setVisible(true);
-  update_actions();
-  statusBar()->showMessage("Reconstructing " + QString::fromStdString(request.input) + " with " +
-                           QString::fromStdString(request.method) + "...");
-  job_->start();
-  return true;
-}
-
-void MainWindow::reconstruction_finished() {
-  const auto& r = job_->result();
-  const auto& request = job_->request();
-  QString title = QString::fromStdString(request.method) + QString(" R %1").arg(r.summary.acceleration, 0, 'f', 1);
-  std::vector<ViewArray> views = result_views(r, request, title);
-  ViewArray image = views.front();
-  views.erase(views.begin());
-  add_panel(make_panel_state(image, views));
-  if (r.uncertainty.data.defined()) show_related(ViewKind::uncertainty);
-  end_job(true, QString("%1 finished in %2 s").arg(title).arg(r.summary.seconds, 0, 'f', 1));
-}
-
-void MainWindow::end_job(bool succeeded, const QString& message) {
-  progress_->setVisible(false);
-  cancel_->setVisible(false);
-  statusBar()->showMessage(message, 10000);
-  update_actions();
-  Q_EMIT reconstruction_ended(succeeded, message);
-}
-
-void MainWindow::cancel_reconstruction() {
-  if (job_ && job_->running()) job_->cancel();
-}
-
-bool MainWindow::reconstruction_running() const { return job_ && job_->running(); }
-
 void MainWindow::update_actions() {
   for (auto* a : panel_actions_) a->setEnabled(current_ != nullptr);
   if (recon_action_) recon_action_->setEnabled(!reconstruction_running());
@@ -516,24 +367,6 @@ void MainWindow::show_error(const QString& message) {
   box->open();  // window-modal, never blocks the event loop
 }
 
-QStringList MainWindow::recent_files() const { return QSettings().value("recent").toStringList(); }
-
-void MainWindow::remember_recent(const QString& path) {
-  QStringList recent = recent_files();
-  recent.removeAll(path);
-  recent.prepend(path);
-  while (recent.size() > max_recent) recent.removeLast();
-  QSettings().setValue("recent", recent);
-  update_recent_menu();
-}
-
-void MainWindow::update_recent_menu() {
-  recent_menu_->clear();
-  for (const QString& path : recent_files())
-    recent_menu_->addAction(path, this, [this, path] { open_file(path); });
-  recent_menu_->setEnabled(!recent_menu_->isEmpty());
-}
-
 void MainWindow::closeEvent(QCloseEvent* event) {
   if (job_) {
     job_->cancel();
@@ -541,25 +374,6 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     job_ = nullptr;
   }
   event->accept();
-}
-
-void MainWindow::keyPressEvent(QKeyEvent* event) {
-  switch (event->key()) {
-    case Qt::Key_Up: return step_axis(0, +1);
-    case Qt::Key_Down: return step_axis(0, -1);
-    case Qt::Key_PageUp: return step_axis(1, +1);
-    case Qt::Key_PageDown: return step_axis(1, -1);
-    default: QMainWindow::keyPressEvent(event);
-  }
-}
-
-void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
-}
-
-void MainWindow::dropEvent(QDropEvent* event) {
-  for (const QUrl& url : event->mimeData()->urls())
-    if (url.isLocalFile()) open_file(url.toLocalFile());
 }
 
 }  // namespace ambient::gui

@@ -1,0 +1,111 @@
+// MainWindow's menus and the other ways in: recent files, keys, drag and drop.
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QKeyEvent>
+#include <QMenuBar>
+#include <QMimeData>
+#include <QSettings>
+
+#include "main_window.hpp"
+
+namespace ambient::gui {
+
+namespace {
+constexpr int max_recent = 10;
+}  // namespace
+
+void MainWindow::build_menus() {
+  QMenu* file = menuBar()->addMenu("&File");
+  file->addAction("&Open...", QKeySequence::Open, this, [this] {
+    const QStringList paths = QFileDialog::getOpenFileNames(
+        this, "Open scans or images", {},
+        "Ambient files (*.h5 *.cfl *.hdr *.npy *.nii *.nii.gz);;All files (*)");
+    for (const auto& p : paths) open_file(p);
+  });
+  recent_menu_ = file->addMenu("Open &recent");
+  update_recent_menu();
+  file->addSeparator();
+  panel_actions_.push_back(file->addAction("Export &panel as PNG...", this, [this] {
+    const QString p = QFileDialog::getSaveFileName(this, "Export panel", "panel.png", "PNG (*.png)");
+    if (!p.isEmpty()) export_panel(current_, p);
+  }));
+  panel_actions_.push_back(file->addAction("Export &grid as PNG...", this, [this] {
+    const QString p = QFileDialog::getSaveFileName(this, "Export grid", "grid.png", "PNG (*.png)");
+    if (!p.isEmpty()) export_grid(p);
+  }));
+  panel_actions_.push_back(file->addAction("Export comparison as &CSV...", this, [this] {
+    const QString p = QFileDialog::getSaveFileName(this, "Export comparison", "comparison.csv", "CSV (*.csv)");
+    if (!p.isEmpty()) export_comparison(p);
+  }));
+  file->addSeparator();
+  panel_actions_.push_back(file->addAction("&Close panel", QKeySequence::Close, this, [this] { close_panel(current_); }));
+  file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu* view = menuBar()->addMenu("&View");
+  link_action_ = view->addAction("&Link panels", QKeySequence(Qt::CTRL | Qt::Key_L), this, [this](bool on) { set_linked(on); });
+  link_action_->setCheckable(true);
+  link_action_->setToolTip("Zoom, pan, position, window and mode act on every panel");
+  crosshair_action_ = view->addAction("&Crosshair", QKeySequence(Qt::CTRL | Qt::Key_K), this,
+                                      [this](bool on) { set_crosshair_enabled(on); });
+  crosshair_action_->setCheckable(true);
+  panel_actions_.push_back(view->addAction("&Fit to panel", QKeySequence(Qt::CTRL | Qt::Key_0), this, [this] {
+    PanelState s = current_->state();
+    s.zoom = 0, s.centre_x = s.centre_y = -1;
+    change_state(current_, s);
+  }));
+  panel_actions_.push_back(view->addAction("Clear &region", this, [this] { set_roi(std::nullopt); }));
+
+  QMenu* compare = menuBar()->addMenu("&Compare");
+  panel_actions_.push_back(compare->addAction("Set as &reference", QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                                              [this] { set_reference(current_); }));
+  panel_actions_.push_back(compare->addAction("&Difference to reference", QKeySequence(Qt::CTRL | Qt::Key_D), this,
+                                              [this] { show_difference(); }));
+  panel_actions_.push_back(compare->addAction("&Uncertainty (std) map", this, [this] { show_related(ViewKind::uncertainty); }));
+  panel_actions_.push_back(compare->addAction("Sampling &mask", this, [this] { show_related(ViewKind::mask); }));
+  panel_actions_.push_back(compare->addAction("&K-space", this, [this] { show_related(ViewKind::kspace); }));
+
+  QMenu* recon = menuBar()->addMenu("&Reconstruct");
+  recon_action_ = recon->addAction("&Run reconstruction...", QKeySequence(Qt::CTRL | Qt::Key_R), this,
+                                   &MainWindow::ask_and_reconstruct);
+  recon->addAction("&Cancel", this, &MainWindow::cancel_reconstruction);
+}
+
+QStringList MainWindow::recent_files() const { return QSettings().value("recent").toStringList(); }
+
+void MainWindow::remember_recent(const QString& path) {
+  QStringList recent = recent_files();
+  recent.removeAll(path);
+  recent.prepend(path);
+  while (recent.size() > max_recent) recent.removeLast();
+  QSettings().setValue("recent", recent);
+  update_recent_menu();
+}
+
+void MainWindow::update_recent_menu() {
+  recent_menu_->clear();
+  for (const QString& path : recent_files())
+    recent_menu_->addAction(path, this, [this, path] { open_file(path); });
+  recent_menu_->setEnabled(!recent_menu_->isEmpty());
+}
+
+void MainWindow::keyPressEvent(QKeyEvent* event) {
+  switch (event->key()) {
+    case Qt::Key_Up: return step_axis(0, +1);
+    case Qt::Key_Down: return step_axis(0, -1);
+    case Qt::Key_PageUp: return step_axis(1, +1);
+    case Qt::Key_PageDown: return step_axis(1, -1);
+    default: QMainWindow::keyPressEvent(event);
+  }
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
+  if (event->mimeData()->hasUrls()) event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event) {
+  for (const QUrl& url : event->mimeData()->urls())
+    if (url.isLocalFile()) open_file(url.toLocalFile());
+}
+
+}  // namespace ambient::gui
