@@ -317,8 +317,19 @@ TEST_F(Viewer, ReconstructionRunsInTheBackgroundAndOpensItsResult) {
   const auto cli = test::ambient("recon " + scan + " -o " + (dir / "zf.nii") +
                                  " --method zf --mask random --accel 4 --acs 8");
   ASSERT_EQ(cli.exit_code, 0) << cli.output;
-  const at::Tensor expected = at::abs(io::read_image(dir / "zf.nii").data);
+  const io::ImageVolume cli_image = io::read_image(dir / "zf.nii");
+  const at::Tensor expected = at::abs(cli_image.data);
   EXPECT_LT(test::nrmse(at::abs(result->state().array.data), expected), 1e-6);
+  // Saved from the viewer: the same image and voxel sizes as the CLI wrote.
+  ASSERT_TRUE(window.save_panel(result, QString::fromStdString(dir / "gui.nii")));
+  const io::ImageVolume saved = io::read_image(dir / "gui.nii");
+  EXPECT_LT(test::nrmse(at::abs(saved.data), expected), 1e-6);
+  EXPECT_EQ(saved.voxel_mm, cli_image.voxel_mm);
+  window.select(result);
+  ImagePanel* mask = window.show_related(ViewKind::mask);
+  ASSERT_TRUE(mask);
+  EXPECT_FALSE(window.save_panel(mask, QString::fromStdString(dir / "mask.npy")));  // [slice, ky, kx]
+  EXPECT_TRUE(window.last_error().contains("only images")) << window.last_error().toStdString();
 }
 
 jobs::ReconRequest endless_cs(const std::string& scan) {

@@ -18,15 +18,21 @@ std::vector<ViewArray> kspace_views(const io::KSpace& k, const std::string& path
   std::vector<ViewArray> views;
   views.push_back(make_view(recon::rss(recon::ifft2c(k.data * k.mask.unsqueeze(1))), {"slice", "y", "x"},
                             name, ViewKind::image, path));
-  if (k.reference.defined())
+  views.back().header_xml = k.header_xml;
+  if (k.reference.defined()) {
     views.push_back(make_view(k.reference, {"slice", "y", "x"}, name + " reference", ViewKind::image, path));
+    views.back().header_xml = k.header_xml;
+  }
   views.push_back(make_view(k.data, {"slice", "coil", "ky", "kx"}, name + " k-space", ViewKind::kspace, path));
   views.push_back(make_view(k.mask, {"slice", "ky", "kx"}, name + " mask", ViewKind::mask, path));
   return views;
 }
 
 std::vector<ViewArray> image_views(const io::ImageVolume& image, const std::string& path) {
-  return {make_view(image.data, {"slice", "y", "x"}, file_label(path), ViewKind::image, path)};
+  ViewArray view = make_view(image.data, {"slice", "y", "x"}, file_label(path), ViewKind::image, path);
+  view.voxel_mm = image.voxel_mm;
+  view.header_xml = image.header_xml;
+  return {view};
 }
 
 }  // namespace
@@ -49,6 +55,19 @@ std::vector<ViewArray> open_views(const std::string& path) {
                                 "; " + image_error.what());
     }
   }
+}
+
+void save_view(const std::string& path, const ViewArray& view, bool overwrite) {
+  if (view.axes != std::vector<std::string>{"slice", "y", "x"})
+    throw Error("'" + view.title + "' is not an image volume [slice, y, x]; only images can be saved");
+  io::ImageVolume image;
+  image.data = view.data;
+  image.voxel_mm = view.voxel_mm;
+  image.header_xml = view.header_xml;
+  image.source_path = view.source_path;
+  io::WriteOptions options;
+  options.overwrite = overwrite;
+  io::write_image(path, image, options);
 }
 
 }  // namespace ambient::gui

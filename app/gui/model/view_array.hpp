@@ -3,6 +3,7 @@
 // plane of it that a position selects. Pure data: no widgets, so tests need no display.
 #include <ATen/core/Tensor.h>
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -19,6 +20,9 @@ struct ViewArray {
   std::string title;
   ViewKind kind = ViewKind::image;
   std::string source_path;        // the file it came from (reconstructions: their input scan)
+  // What a saved image keeps of its origin (io::ImageVolume's metadata).
+  std::array<float, 3> voxel_mm{1, 1, 1};
+  std::string header_xml;
 
   int64_t rank() const { return data.dim(); }
   int64_t size(int64_t axis) const { return data.size(axis); }

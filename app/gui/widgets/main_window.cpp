@@ -322,6 +322,18 @@ void MainWindow::hover(ImagePanel* panel, QPointF point) {
 
 QString MainWindow::pixel_readout() const { return readout_->text(); }
 
+bool MainWindow::save_panel(ImagePanel* panel, const QString& path) {
+  if (!panel) return false;
+  try {
+    save_view(path.toStdString(), panel->state().array, true);  // the file dialog asked before replacing
+    statusBar()->showMessage("Saved " + path, 5000);
+    return true;
+  } catch (const std::exception& e) {
+    show_error(QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
 bool MainWindow::export_panel(ImagePanel* panel, const QString& path) {
   if (!panel) return false;
   grid_layout_->activate();  // panels added since the last event-loop pass get their places

@@ -56,6 +56,8 @@ class MainWindow : public QMainWindow {
   std::vector<ComparisonRow> comparison_rows() const;
   QString pixel_readout() const;
 
+  // Writes the panel's image volume (not its rendering) in any format Ambient writes.
+  bool save_panel(ImagePanel* panel, const QString& path);
   bool export_panel(ImagePanel* panel, const QString& path);
   bool export_grid(const QString& path);
   bool export_comparison(const QString& path);

@@ -26,6 +26,12 @@ void MainWindow::build_menus() {
   recent_menu_ = file->addMenu("Open &recent");
   update_recent_menu();
   file->addSeparator();
+  panel_actions_.push_back(file->addAction("&Save image as...", QKeySequence::Save, this, [this] {
+    const QString p = QFileDialog::getSaveFileName(
+        this, "Save the panel's image", current_->title() + ".nii.gz",
+        "NIfTI (*.nii *.nii.gz);;ISMRMRD images (*.h5);;BART (*.cfl);;NumPy (*.npy);;PNG (*.png)");
+    if (!p.isEmpty()) save_panel(current_, p);
+  }));
   panel_actions_.push_back(file->addAction("Export &panel as PNG...", this, [this] {
     const QString p = QFileDialog::getSaveFileName(this, "Export panel", "panel.png", "PNG (*.png)");
     if (!p.isEmpty()) export_panel(current_, p);

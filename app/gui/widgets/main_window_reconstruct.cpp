@@ -15,11 +15,17 @@ namespace {
 // The arrays a reconstruction brings: its image (and std) as panels, its mask and samples as related arrays.
 std::vector<ViewArray> result_views(const jobs::ReconResult& r, const jobs::ReconRequest& request, const QString& title) {
   const std::string t = title.toStdString();
+  auto with_metadata = [&r](ViewArray v) {  // what saving the panel keeps
+    v.voxel_mm = r.image.voxel_mm;
+    v.header_xml = r.image.header_xml;
+    return v;
+  };
   std::vector<ViewArray> views;
-  views.push_back(make_view(r.image.data, {"slice", "y", "x"}, t, ViewKind::image, request.input));
+  views.push_back(with_metadata(make_view(r.image.data, {"slice", "y", "x"}, t, ViewKind::image, request.input)));
   views.push_back(make_view(r.mask, {"slice", "ky", "kx"}, t + " mask", ViewKind::mask, request.input));
   if (r.uncertainty.data.defined())
-    views.push_back(make_view(r.uncertainty.data, {"slice", "y", "x"}, t + " std", ViewKind::uncertainty, request.input));
+    views.push_back(with_metadata(
+        make_view(r.uncertainty.data, {"slice", "y", "x"}, t + " std", ViewKind::uncertainty, request.input)));
   if (r.samples.data.defined()) {
     const at::Tensor s = r.samples.data.reshape({r.image.slices(), -1, r.image.ny(), r.image.nx()});
     views.push_back(make_view(s, {"slice", "sample", "y", "x"}, t + " samples", ViewKind::image, request.input));
