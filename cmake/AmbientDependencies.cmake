@@ -10,7 +10,7 @@ find_package(nlohmann_json REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(fmt REQUIRED)
 if(AMBIENT_BUILD_VIEWER)
-  find_package(Qt6 REQUIRED COMPONENTS Widgets Test)
+  find_package(Qt6 REQUIRED COMPONENTS Widgets Concurrent Test)
 endif()
 # c10d's Gloo process group (compiled into Debian's LibTorch) needs Gloo's headers and library.
 find_path(GLOO_INCLUDE_DIR gloo/config.h REQUIRED)

@@ -110,9 +110,25 @@ TEST_F(Viewer, DroppedFilesOpen) {
   QDragEnterEvent enter(QPoint(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
   QApplication::sendEvent(&window, &enter);
   EXPECT_TRUE(enter.isAccepted());
+  QSignalSpy loaded(&window, &MainWindow::file_loaded);
   QDropEvent drop(QPointF(50, 50), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
   QApplication::sendEvent(&window, &drop);
+  // Dropped files are read in the background.
+  ASSERT_TRUE(loaded.count() > 0 || loaded.wait(30000));
+  EXPECT_TRUE(loaded.takeFirst().at(0).toBool());
   EXPECT_EQ(window.panels().size(), 1u);
+  EXPECT_EQ(window.files_loading(), 0);
+}
+
+TEST_F(Viewer, FilesOpenInTheBackgroundAndBadOnesReportTheirError) {
+  QSignalSpy loaded(&window, &MainWindow::file_loaded);
+  window.open_file_in_background(QString::fromStdString(scan));
+  window.open_file_in_background(QString::fromStdString(dir / "missing.h5"));
+  EXPECT_EQ(window.files_loading(), 2);
+  while (loaded.count() < 2) ASSERT_TRUE(loaded.wait(30000));
+  EXPECT_EQ(window.panels().size(), 1u);
+  EXPECT_TRUE(window.last_error().contains("missing.h5")) << window.last_error().toStdString();
+  EXPECT_EQ(window.files_loading(), 0);
 }
 
 TEST_F(Viewer, LinkTiesSliceZoomAndWindowAcrossPanels) {

@@ -7,6 +7,8 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
+#include <QtConcurrent/QtConcurrentRun>
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QKeyEvent>
@@ -106,17 +108,44 @@ MainWindow::~MainWindow() { delete job_; }  // cancels and waits for a running j
 
 bool MainWindow::open_file(const QString& path) {
   try {
-    std::vector<ViewArray> views = open_views(path.toStdString());
-    ViewArray main = views.front();
-    views.erase(views.begin());
-    add_panel(make_panel_state(std::move(main), std::move(views)));
-    remember_recent(QFileInfo(path).absoluteFilePath());
-    statusBar()->showMessage("Opened " + path, 5000);
+    show_opened(path, open_views(path.toStdString()));
     return true;
   } catch (const std::exception& e) {
     show_error(QString::fromStdString(e.what()));
     return false;
   }
+}
+
+void MainWindow::open_file_in_background(const QString& path) {
+  // Reading a large volume takes seconds: a worker reads, the window stays responsive. The
+  // watcher belongs to the window, so a window closed meanwhile never hears of the result.
+  using Opened = std::pair<std::vector<ViewArray>, QString>;  // the views, or the error
+  auto* watcher = new QFutureWatcher<Opened>(this);
+  connect(watcher, &QFutureWatcher<Opened>::finished, this, [this, watcher, path] {
+    const Opened opened = watcher->result();
+    watcher->deleteLater();
+    --loading_;
+    if (opened.second.isEmpty()) show_opened(path, opened.first);
+    else show_error(opened.second);
+    Q_EMIT file_loaded(opened.second.isEmpty());
+  });
+  ++loading_;
+  statusBar()->showMessage("Opening " + path + "...");
+  watcher->setFuture(QtConcurrent::run([path]() -> Opened {
+    try {
+      return {open_views(path.toStdString()), {}};
+    } catch (const std::exception& e) {
+      return {{}, QString::fromStdString(e.what())};
+    }
+  }));
+}
+
+void MainWindow::show_opened(const QString& path, std::vector<ViewArray> views) {
+  ViewArray main = views.front();
+  views.erase(views.begin());
+  add_panel(make_panel_state(std::move(main), std::move(views)));
+  remember_recent(QFileInfo(path).absoluteFilePath());
+  statusBar()->showMessage("Opened " + path, 5000);
 }
 
 ImagePanel* MainWindow::add_panel(PanelState state) {

@@ -32,6 +32,10 @@ class MainWindow : public QMainWindow {
   // Opens a file as a new panel (its k-space and mask come along as related arrays).
   // On failure shows the error and returns false; the window keeps running.
   bool open_file(const QString& path);
+  // The same on a worker thread (the menus, drops and recent files use it); file_loaded()
+  // tells when it is done.
+  void open_file_in_background(const QString& path);
+  int files_loading() const { return loading_; }
   ImagePanel* add_panel(PanelState state);
   void close_panel(ImagePanel* panel);
   const std::vector<ImagePanel*>& panels() const { return panels_; }
@@ -72,6 +76,7 @@ class MainWindow : public QMainWindow {
 
  Q_SIGNALS:
   void reconstruction_ended(bool succeeded, QString message);
+  void file_loaded(bool succeeded);
   void error_shown(QString message);
 
  protected:
@@ -82,6 +87,7 @@ class MainWindow : public QMainWindow {
 
  private:
   void build_menus();
+  void show_opened(const QString& path, std::vector<ViewArray> views);
   void relayout();
   void show_error(const QString& message);
   void remember_recent(const QString& path);
@@ -113,6 +119,7 @@ class MainWindow : public QMainWindow {
   ReconJob* job_ = nullptr;
   jobs::ReconRequest last_request_;
   QString last_error_;
+  int loading_ = 0;  // files being read in the background
 };
 
 }  // namespace ambient::gui

@@ -21,7 +21,7 @@ void MainWindow::build_menus() {
     const QStringList paths = QFileDialog::getOpenFileNames(
         this, "Open scans or images", {},
         "Ambient files (*.h5 *.cfl *.hdr *.npy *.nii *.nii.gz);;All files (*)");
-    for (const auto& p : paths) open_file(p);
+    for (const auto& p : paths) open_file_in_background(p);
   });
   recent_menu_ = file->addMenu("Open &recent");
   update_recent_menu();
@@ -91,7 +91,7 @@ void MainWindow::remember_recent(const QString& path) {
 void MainWindow::update_recent_menu() {
   recent_menu_->clear();
   for (const QString& path : recent_files())
-    recent_menu_->addAction(path, this, [this, path] { open_file(path); });
+    recent_menu_->addAction(path, this, [this, path] { open_file_in_background(path); });
   recent_menu_->setEnabled(!recent_menu_->isEmpty());
 }
 
@@ -111,7 +111,7 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
 
 void MainWindow::dropEvent(QDropEvent* event) {
   for (const QUrl& url : event->mimeData()->urls())
-    if (url.isLocalFile()) open_file(url.toLocalFile());
+    if (url.isLocalFile()) open_file_in_background(url.toLocalFile());
 }
 
 }  // namespace ambient::gui
