@@ -48,38 +48,37 @@ std::string first_line(const c10::Error& e) {
 class C10dGroup : public ProcessGroup {
  public:
   C10dGroup(c10::intrusive_ptr<c10d::Store> store, c10::intrusive_ptr<Collectives> group, int64_t rank,
-            int64_t world_size)
-      : store_(std::move(store)), group_(std::move(group)), rank_(rank), world_size_(world_size) {}
+            int64_t world_size, torch::Device device)
+      : store_(std::move(store)), group_(std::move(group)), rank_(rank), world_size_(world_size), device_(device) {}
 
   int64_t rank() const override { return rank_; }
   int64_t world_size() const override { return world_size_; }
 
   void average(std::vector<torch::Tensor>& tensors) override {
     if (tensors.empty()) return;
-    // One flat buffer: one collective per step instead of one per parameter tensor.
-    torch::Tensor flat = torch::cat(flatten(tensors));
+    // One flat buffer on the group's device (NCCL takes CUDA tensors only): one collective
+    // per step instead of one per parameter tensor.
+    torch::Tensor flat = torch::cat(flatten(tensors)).to(device_);
     std::vector<torch::Tensor> buffer{flat};
     run("averaging gradients", [&] { return group_->allreduce(buffer); });
     flat.div_(static_cast<double>(world_size_));
-    int64_t at = 0;
-    for (auto& t : tensors) {
-      t.copy_(flat.narrow(0, at, t.numel()).view_as(t));
-      at += t.numel();
-    }
+    unflatten(flat, tensors);
+  }
+
+  bool any(bool flag) override {
+    std::vector<torch::Tensor> buffer{torch::full({1}, flag ? 1.0f : 0.0f, torch::TensorOptions().device(device_))};
+    run("agreeing whether to stop", [&] { return group_->allreduce(buffer); });
+    return buffer[0].item<float>() > 0;
   }
 
   void broadcast(std::vector<torch::Tensor>& tensors, int64_t root) override {
     if (tensors.empty()) return;
-    torch::Tensor flat = torch::cat(flatten(tensors));
+    torch::Tensor flat = torch::cat(flatten(tensors)).to(device_);
     std::vector<torch::Tensor> buffer{flat};
     c10d::BroadcastOptions options;
     options.rootRank = root;
     run("broadcasting rank 0's weights", [&] { return group_->broadcast(buffer, options); });
-    int64_t at = 0;
-    for (auto& t : tensors) {
-      t.copy_(flat.narrow(0, at, t.numel()).view_as(t));
-      at += t.numel();
-    }
+    unflatten(flat, tensors);
   }
 
   std::string share_from_root(const std::string& key, const std::string& value,
@@ -105,6 +104,14 @@ class C10dGroup : public ProcessGroup {
     return flat;
   }
 
+  static void unflatten(const torch::Tensor& flat, std::vector<torch::Tensor>& tensors) {
+    int64_t at = 0;
+    for (auto& t : tensors) {
+      t.copy_(flat.narrow(0, at, t.numel()).view_as(t));  // copy_ moves across devices
+      at += t.numel();
+    }
+  }
+
   template <typename Start>
   void run(const char* what, Start start) {
     try {
@@ -121,6 +128,7 @@ class C10dGroup : public ProcessGroup {
   c10::intrusive_ptr<c10d::Store> store_;
   c10::intrusive_ptr<Collectives> group_;
   int64_t rank_, world_size_;
+  torch::Device device_;
 };
 
 }  // namespace
@@ -204,7 +212,7 @@ std::unique_ptr<ProcessGroup> ProcessGroup::connect(const LaunchEnvironment& lau
   } catch (const std::exception& e) {
     throw Error(who + ": could not join the process group: " + e.what());
   }
-  return std::make_unique<C10dGroup>(store, group, launch.rank, launch.world_size);
+  return std::make_unique<C10dGroup>(store, group, launch.rank, launch.world_size, device);
 }
 
 }  // namespace ambient::diffusion

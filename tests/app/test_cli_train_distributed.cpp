@@ -142,6 +142,33 @@ TEST_F(DistributedTrain, AKilledRankStopsTheOtherAndTheRunResumesWithOneProcess)
   EXPECT_EQ(nlohmann::json::parse(r.output)["step"].get<int64_t>(), step + 2);
 }
 
+// A scheduler's SIGTERM may reach one process only: all stop at the same step, rank 0
+// writes that step's checkpoint, and the run resumes from it.
+TEST_F(DistributedTrain, ASignalToOneRankStopsAllWithACheckpoint) {
+  const int port = free_port();
+  const std::string args = options() + "--run " + (dir / "pair") + " --steps 100000 --checkpoint-every 100000 --dist-timeout 30";
+  start_rank(0, 2, port, args, dir / "rank0");
+  start_rank(1, 2, port, args, dir / "rank1");
+  const std::string log = dir / "pair/log.jsonl";
+  const auto deadline = Clock::now() + std::chrono::seconds(120);
+  while ((!fs::exists(log) || read_file(log).find("\"step\":3}") == std::string::npos) && Clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  ASSERT_LT(Clock::now(), deadline) << "no third step logged: " << read_file(dir / "rank0.log");
+  ASSERT_TRUE(wait_for(dir / "rank1.pid", 10));
+  ASSERT_EQ(run("kill -TERM " + read_file(dir / "rank1.pid")).exit_code, 0);
+  ASSERT_TRUE(wait_for(dir / "rank0.code", 60)) << read_file(dir / "rank0.log");
+  ASSERT_TRUE(wait_for(dir / "rank1.code", 60)) << read_file(dir / "rank1.log");
+  // Stopped, not failed: no rank reports a broken collective.
+  for (const char* rank : {"rank0.log", "rank1.log"})
+    EXPECT_EQ(read_file(dir / rank).find("failed"), std::string::npos) << read_file(dir / rank);
+  auto r = ambient("--json info " + (dir / "pair/checkpoint.pt"));
+  ASSERT_EQ(r.exit_code, 0) << "rank 0 wrote the checkpoint of the common step: " << r.output;
+  const int64_t step = nlohmann::json::parse(r.output)["step"].get<int64_t>();
+  EXPECT_GE(step, 3);
+  r = ambient("-q train" + options() + "--run " + (dir / "pair") + " --resume --steps " + std::to_string(step + 1));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+}
+
 TEST_F(DistributedTrain, AHungRankStopsTheOtherAfterTheTimeout) {
   const int port = free_port();
   const std::string args = options() + "--run " + (dir / "pair") + " --steps 100000 --checkpoint-every 1 --dist-timeout 8";

@@ -3,31 +3,23 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDockWidget>
-#include <QDragEnterEvent>
-#include <QDropEvent>
-#include <QFileDialog>
 #include <QFileInfo>
 #include <QFutureWatcher>
-#include <QtConcurrent/QtConcurrentRun>
 #include <QGridLayout>
 #include <QHeaderView>
-#include <QKeyEvent>
 #include <QLabel>
-#include <QMenuBar>
 #include <QMessageBox>
-#include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QSettings>
 #include <QStatusBar>
 #include <QTableWidget>
+#include <QtConcurrent/QtConcurrentRun>
 #include <ATen/ATen.h>
 #include <cmath>
 
 #include "../model/scan_loader.hpp"
 #include "ambient/core/error.hpp"
 #include "control_panel.hpp"
-#include "recon_dialog.hpp"
 #include "recon_job.hpp"
 
 namespace ambient::gui {

@@ -304,7 +304,9 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
   double interval_loss = 0;
   try {
     while (trainer->steps_done() < r.steps) {
-      progress.throw_if_cancelled();
+      // A signal may reach one process only (or each at another step): all stop together,
+      // so rank 0 writes the checkpoint of the step they all finished.
+      if (group ? group->any(progress.cancelled()) : progress.cancelled()) throw Cancelled();
       const double loss = trainer->step(loader.get(trainer->steps_done()));
       const int64_t step = trainer->steps_done();
       interval_loss += loss;

@@ -46,6 +46,8 @@ class ProcessGroup {
   virtual int64_t world_size() const = 0;
   // In place: the mean over all processes (tensors on the group's device).
   virtual void average(std::vector<torch::Tensor>& tensors) = 0;
+  // True on every process when `flag` is true on any (e.g. one process was told to stop).
+  virtual bool any(bool flag) = 0;
   // In place: every process gets rank `root`'s values.
   virtual void broadcast(std::vector<torch::Tensor>& tensors, int64_t root = 0) = 0;
   // Rank 0 publishes `value` under `key`; the others wait for it (up to `timeout`) and
