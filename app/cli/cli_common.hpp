@@ -59,5 +59,6 @@ void add_finetune_command(CLI::App& app, const GlobalOptions& global);
 void add_sample_command(CLI::App& app, const GlobalOptions& global);
 void add_audit_command(CLI::App& app, const GlobalOptions& global);
 void add_evaluate_prior_command(CLI::App& app, const GlobalOptions& global);
+void add_export_prior_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace ambient::cli

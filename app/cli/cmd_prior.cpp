@@ -1,4 +1,5 @@
-// ambient sample / ambient audit: draw images from a prior, check it for memorisation.
+// ambient sample / audit / evaluate-prior / export-prior: draw images from a prior, check it
+// for memorisation, measure its denoising, write it for distribution.
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -134,6 +135,28 @@ void add_evaluate_prior_command(CLI::App& app, const GlobalOptions& global) {
     }
     std::printf("%8s %12s %12s\n", "sigma", "input NMSE", "prior NMSE");
     for (const auto& e : errors) std::printf("%8.3f %12.5f %12.5f\n", e.sigma, e.input_nmse, e.prior_nmse);
+  });
+}
+
+void add_export_prior_command(CLI::App& app, const GlobalOptions& global) {
+  auto from = std::make_shared<std::string>(), to = std::make_shared<std::string>();
+  auto full_precision = std::make_shared<bool>(false);
+  auto overwrite = std::make_shared<bool>(false);
+  CLI::App* c = app.add_subcommand("export-prior", "write a trained prior for distribution (weights only)");
+  c->footer(
+      "Writes the prior of a training checkpoint without what only resuming needs (the raw weights "
+      "and Adam's moments): the description and the averaged weights, in half precision unless "
+      "--full-precision. The file is about a quarter (half precision: an eighth) of the checkpoint "
+      "and serves everything a prior does: recon, sample, audit, evaluate-prior, finetune --from. "
+      "It cannot be resumed.\n\n"
+      "Example: ambient export-prior runs/ambient-r4/checkpoint.pt -o data-samples/priors/ambient-r4.pt");
+  c->add_option("checkpoint", *from, "training checkpoint (or prior) to export")->required();
+  c->add_option("-o,--output", *to, "prior file to write (.pt)")->required();
+  c->add_flag("--full-precision", *full_precision, "keep 32-bit weights");
+  c->add_flag("-f,--force", *overwrite, "overwrite an existing output");
+  c->callback([=, &global] {
+    jobs::export_prior(*from, *to, *full_precision, *overwrite);
+    if (!global.quiet) spdlog::info("wrote {}", *to);
   });
 }
 

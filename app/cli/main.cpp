@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   add_sample_command(app, global);
   add_audit_command(app, global);
   add_evaluate_prior_command(app, global);
+  add_export_prior_command(app, global);
   app.parse_complete_callback([&] {
     auto logger = spdlog::stderr_color_mt("ambient");
     spdlog::set_default_logger(logger);

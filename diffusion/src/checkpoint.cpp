@@ -9,6 +9,11 @@ namespace ambient::diffusion {
 namespace {
 constexpr const char* kFormat = "ambient-prior";
 constexpr int kVersion = 1;
+torch::ScalarType weights_type(const nlohmann::json& name) {
+  for (const auto type : {torch::kFloat, torch::kHalf, torch::kBFloat16, torch::kDouble})
+    if (name == c10::toString(type)) return type;
+  throw Error("stores its weights as " + name.dump() + ", a type this Ambient does not read");
+}
 }  // namespace
 
 std::shared_ptr<const Objective> make_objective(const nlohmann::json& d) {
@@ -43,6 +48,30 @@ void save_checkpoint(std::ostream& out, const Trainer& trainer, const nlohmann::
   if (!out) throw Error("could not write the checkpoint");
 }
 
+void save_prior(std::ostream& out, const Prior& prior, torch::ScalarType weights) {
+  nlohmann::json d = prior.description;
+  d["training_state"] = false;
+  d["weights"] = std::string(c10::toString(weights));
+  // A copy in the storage type: the caller's prior keeps its float weights.
+  EdmDenoiser stored(d.at("unet").get<UNetConfig>(), d.at("edm").get<EdmConfig>());
+  {
+    torch::NoGradGuard no_grad;
+    const auto source = prior.denoiser->named_parameters();
+    for (auto& p : stored->named_parameters()) p.value().copy_(source[p.key()]);
+    const auto source_buffers = prior.denoiser->named_buffers();
+    for (auto& b : stored->named_buffers()) b.value().copy_(source_buffers[b.key()]);
+  }
+  stored->to(torch::kCPU, weights);
+  torch::serialize::OutputArchive archive, ema;
+  archive.write("description", c10::IValue(d.dump()));
+  stored->save(ema);
+  archive.write("ema", ema);
+  if (prior.sampling_maps.defined())  // (re, im) pairs in the weights' type: no complex half in LibTorch 1.13
+    archive.write("sampling_maps_pairs", torch::view_as_real(prior.sampling_maps.to(torch::kCPU)).to(weights));
+  archive.save_to(out);
+  if (!out) throw Error("could not write the prior");
+}
+
 struct Checkpoint::Archive {
   torch::serialize::InputArchive archive;
 };
@@ -69,6 +98,9 @@ Checkpoint::Checkpoint(std::istream& in) : archive_(std::make_unique<Archive>())
 }
 
 std::unique_ptr<Trainer> Checkpoint::trainer() {
+  if (!has_training_state())
+    throw Error("holds a prior without its training state (written by ambient export-prior): it cannot be "
+                "resumed; fine-tune it instead (ambient finetune --from)");
   try {
     auto t = std::make_unique<Trainer>(description_.at("unet").get<UNetConfig>(),
                                        description_.at("edm").get<EdmConfig>(),
@@ -91,16 +123,20 @@ Prior Checkpoint::prior(torch::Device device) {
     p.denoiser = EdmDenoiser(description_.at("unet").get<UNetConfig>(), description_.at("edm").get<EdmConfig>());
     torch::serialize::InputArchive ema;
     archive_->archive.read("ema", ema);
+    // Archives load into modules of their own type (exported priors: half precision).
+    if (description_.contains("weights")) p.denoiser->to(weights_type(description_["weights"]));
     p.denoiser->load(ema);
     torch::Tensor maps;
     if (archive_->archive.try_read("sampling_maps", maps)) p.sampling_maps = maps.to(device);
+    else if (archive_->archive.try_read("sampling_maps_pairs", maps))
+      p.sampling_maps = torch::view_as_complex(maps.to(torch::kFloat).contiguous()).to(device);
   } catch (const nlohmann::json::exception& e) {
     throw Error(std::string("has an incomplete description: ") + e.what());
   } catch (const c10::Error& e) {
     throw Error(std::string("does not match its own description: ") + e.what_without_backtrace());
   }
   for (auto& q : p.denoiser->parameters()) q.set_requires_grad(false);
-  p.denoiser->to(device);
+  p.denoiser->to(device, torch::kFloat);  // exported priors store half-precision weights
   p.denoiser->eval();
   return p;
 }

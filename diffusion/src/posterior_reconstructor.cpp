@@ -7,6 +7,7 @@
 #include "ambient/core/error.hpp"
 #include "ambient/recon/coil_preprocessing.hpp"
 #include "ambient/recon/conjugate_gradient.hpp"
+#include "ambient/recon/fft.hpp"
 #include "ambient/recon/linear_operator.hpp"
 
 namespace ambient::diffusion {
@@ -30,6 +31,35 @@ torch::Tensor data_consistency(const Measurement& m, const torch::Tensor& sample
   return torch::stack(out);
 }
 
+// Centred zero-padding of k-space up to the network's grid (sizes divisible by its
+// down-sampling factor): the same field of view on a finer pixel grid, the padded k-space
+// unmeasured. The result is cropped back in k-space, so it lies on the scan's own grid.
+struct GridPadding {
+  int64_t y_before = 0, y_after = 0, x_before = 0, x_after = 0;
+  bool any() const { return y_before + y_after + x_before + x_after > 0; }
+};
+
+GridPadding grid_padding(int64_t ny, int64_t nx, int64_t factor) {
+  const int64_t py = (ny + factor - 1) / factor * factor, px = (nx + factor - 1) / factor * factor;
+  // The centre sample (index n / 2 of a centred FFT) stays the centre.
+  return {py / 2 - ny / 2, py - ny - (py / 2 - ny / 2), px / 2 - nx / 2, px - nx - (px / 2 - nx / 2)};
+}
+
+io::KSpace pad_kspace(const io::KSpace& k, const GridPadding& p) {
+  io::KSpace out = k;
+  const std::vector<int64_t> pad{p.x_before, p.x_after, p.y_before, p.y_after};
+  out.data = torch::constant_pad_nd(k.data, pad);
+  out.mask = torch::constant_pad_nd(k.mask.to(torch::kUInt8), pad).to(torch::kBool);
+  for (auto& line : out.calibration_lines) line += p.y_before;
+  return out;
+}
+
+torch::Tensor crop_to_scan_grid(const torch::Tensor& images, const GridPadding& p) {
+  const torch::Tensor k = recon::fft2c(images);
+  const int64_t ny = k.size(-2) - p.y_before - p.y_after, nx = k.size(-1) - p.x_before - p.x_after;
+  return recon::ifft2c(k.slice(-2, p.y_before, p.y_before + ny).slice(-1, p.x_before, p.x_before + nx).contiguous());
+}
+
 class PosteriorReconstructor : public recon::Reconstructor {
  public:
   PosteriorReconstructor(std::string method, std::shared_ptr<Prior> prior, PosteriorReconOptions options,
@@ -39,8 +69,11 @@ class PosteriorReconstructor : public recon::Reconstructor {
     recon_options_.espirit = training_espirit_options(*prior_, recon_options_.espirit);
   }
 
-  recon::Reconstruction run(const io::KSpace& kspace, Progress& progress) const override {
+  recon::Reconstruction run(const io::KSpace& scan, Progress& progress) const override {
     const bool one_step = method_ == "aos";
+    const GridPadding padding =
+        grid_padding(scan.ny(), scan.nx(), prior_->denoiser->network()->config().downsampling());
+    const io::KSpace kspace = padding.any() ? pad_kspace(scan, padding) : scan;
     std::vector<torch::Tensor> means, spreads, all;
     for (int64_t s = 0; s < kspace.slices(); ++s) {
       progress.throw_if_cancelled();
@@ -61,6 +94,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
       if (options_.consistency_lambda > 0)
         samples = data_consistency(m, samples, options_.consistency_lambda, options_.consistency_iterations);
       samples = samples * scale;
+      if (padding.any()) samples = crop_to_scan_grid(samples, padding);
       means.push_back(samples.mean(0));
       spreads.push_back(samples.size(0) > 1 ? torch::abs(samples - samples.mean(0, true)).pow(2).mean(0).sqrt()
                                             : torch::zeros(samples.sizes().slice(1), torch::kFloat));

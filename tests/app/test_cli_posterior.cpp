@@ -87,8 +87,13 @@ TEST_F(PosteriorRecon, RefusesTheWrongPriorNamingTheFile) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find(clean), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("ambient prior"), std::string::npos) << r.output;
-  r = ambient(recon("--method adps -o " + (*dir / "x.npy")));
+  r = ambient(recon("--method dps -o " + (*dir / "x.npy")));  // no clean prior is bundled
   EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("--prior"), std::string::npos) << r.output;
+  const std::string missing = *dir / "no-such-default.pt";
+  r = run("AMBIENT_DEFAULT_PRIOR=" + missing + " " + AMBIENT_BINARY + " " + recon("--method adps -o " + (*dir / "x.npy")));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find(missing), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("--prior"), std::string::npos) << r.output;
   write_text(*dir / "fake.pt", "not a checkpoint");
   r = ambient(recon("--method adps --prior " + (*dir / "fake.pt") + " -o " + (*dir / "x.npy")));
@@ -122,6 +127,59 @@ TEST_F(PosteriorRecon, KSpaceWithoutACSIsRefusedNamingTheScan) {
   EXPECT_NE(r.output.find("scan.h5: "), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("fully sampled centre"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(*dir / "noacs.npy"));
+}
+
+// A scan the network cannot take as it is (31 x 31 against a factor of 2) is padded in
+// k-space and the result comes back on the scan's own grid.
+TEST_F(PosteriorRecon, OddSizedScanIsPaddedAndCroppedBack) {
+  ASSERT_EQ(ambient("-q simulate --phantom-size 31 --coils 4 --noise 0.01 --seed 2 -o " + (*dir / "odd.h5")).exit_code, 0);
+  const auto r = ambient("-q recon --mask random --accel 3 --acs 8 --kernel 4 " + (*dir / "odd.h5") +
+                         " --method adps --prior " + (*dir / "ambient/checkpoint.pt") +
+                         " --samples 2 --steps 3 --reference auto -o " + (*dir / "odd.npy") +
+                         " --uncertainty " + (*dir / "odd-std.npy"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  io::ReadOptions read;
+  const at::Tensor mean = io::read_image(*dir / "odd.npy", read).data;
+  EXPECT_EQ(mean.sizes(), (std::vector<int64_t>{1, 31, 31}));
+  EXPECT_EQ(io::read_image(*dir / "odd-std.npy", read).data.sizes(), mean.sizes());
+  EXPECT_TRUE(at::isfinite(at::abs(mean)).all().item<bool>());
+}
+
+// An exported prior (half-precision averaged weights, no optimiser state) reconstructs as
+// its checkpoint does, serves as the default prior, fine-tunes, and refuses to resume.
+TEST_F(PosteriorRecon, ExportedPriorServesAsTheDefaultAndFineTunes) {
+  const std::string checkpoint = *dir / "ambient/checkpoint.pt", exported = *dir / "exported.pt";
+  auto r = ambient("-q export-prior " + checkpoint + " -o " + exported);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_LT(fs::file_size(exported), fs::file_size(checkpoint) / 3);
+  r = ambient("-q export-prior " + checkpoint + " -o " + exported);  // no silent overwrite
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("exported.pt"), std::string::npos) << r.output;
+  r = ambient("--json info " + exported);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("\"training_state\": false"), std::string::npos) << r.output;
+
+  const std::string sampler = " --samples 2 --steps 3 --sample-seed 5 -o ";
+  r = ambient(recon("--method adps --prior " + checkpoint + sampler + (*dir / "from-checkpoint.npy")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = run("AMBIENT_DEFAULT_PRIOR=" + exported + " " + AMBIENT_BINARY + " " +
+          recon("--method adps" + sampler + (*dir / "from-default.npy")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  io::ReadOptions read;
+  const at::Tensor a = io::read_image(*dir / "from-checkpoint.npy", read).data;
+  const at::Tensor b = io::read_image(*dir / "from-default.npy", read).data;
+  EXPECT_GT(nrmse(a, b), 0);       // half-precision weights: close, not equal
+  EXPECT_LT(nrmse(a, b), 2e-2);
+
+  const std::string common = " " + (*dir / "data") + " --cache " + (*dir / "cache") + " --kernel 4 --batch 2 " +
+                             "--sample-count 1 --mask random --accel 2 --acs 8 --run ";
+  r = ambient("-q finetune --from " + exported + common + (*dir / "tuned") + " --steps 1");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  fs::create_directories(*dir / "resumed");
+  fs::copy_file(exported, *dir / "resumed/checkpoint.pt");
+  r = ambient("-q train" + common + (*dir / "resumed") + " --steps 2 --resume");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("cannot be resumed"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <fstream>
 
 #include "ambient/core/error.hpp"
@@ -39,6 +40,28 @@ nlohmann::json read_prior_description(const std::string& path) {
 
 bool is_prior_file(const std::string& path) {
   return path.size() > 3 && path.compare(path.size() - 3, 3, ".pt") == 0;
+}
+
+std::string default_prior_path() {
+  if (const char* chosen = std::getenv("AMBIENT_DEFAULT_PRIOR"); chosen && *chosen) return chosen;
+  return AMBIENT_BUNDLED_PRIOR;
+}
+
+void export_prior(const std::string& from, const std::string& to, bool full_precision, bool overwrite) {
+  if (!is_prior_file(to)) throw FileError(to, "a prior file's name ends in .pt");
+  io::OutputFile out(to, overwrite);
+  const diffusion::Prior prior = read_prior(from);
+  try {
+    std::ofstream file(out.temp_path(), std::ios::binary);
+    diffusion::save_prior(file, prior, full_precision ? torch::kFloat : torch::kHalf);
+    file.close();
+    if (!file) throw Error("could not be written (disk full?)");
+  } catch (const Error& e) {
+    throw FileError(to, e.what());
+  } catch (const c10::Error& e) {
+    throw FileError(to, std::string("could not be written: ") + e.what_without_backtrace());
+  }
+  out.commit();
 }
 
 namespace {

@@ -115,14 +115,19 @@ std::unique_ptr<recon::Reconstructor> make_method(const ReconRequest& r) {
     if (!r.prior.empty()) throw Error("--prior is for the diffusion-prior methods (adps, dps, aos), not " + r.method);
     return recon::make_reconstructor(r.method, options);
   }
-  if (r.prior.empty()) throw Error("--method " + r.method + " needs a prior (--prior FILE)");
-  auto prior = std::make_shared<diffusion::Prior>(read_prior(r.prior, diffusion::parse_device(r.device)));
+  // dps needs a clean prior, which Ambient does not ship; adps and aos default to the bundled ambient one.
+  if (r.prior.empty() && r.method == "dps") throw Error("--method dps needs a clean prior (--prior FILE)");
+  const std::string prior_path = r.prior.empty() ? default_prior_path() : r.prior;
+  if (r.prior.empty() && !std::filesystem::exists(prior_path))
+    throw FileError(prior_path, "is missing: it is the default prior of --method " + r.method +
+                                    " (data-samples/priors/ in the source tree, or $AMBIENT_DEFAULT_PRIOR); give --prior FILE");
+  auto prior = std::make_shared<diffusion::Prior>(read_prior(prior_path, diffusion::parse_device(r.device)));
   diffusion::PosteriorReconOptions posterior = r.posterior;
   posterior.keep_samples = posterior.keep_samples || !r.sample_outputs.empty();
   try {
     return diffusion::make_posterior_reconstructor(r.method, std::move(prior), posterior, options);
   } catch (const Error& e) {
-    throw FileError(r.prior, e.what());
+    throw FileError(prior_path, e.what());
   }
 }
 

@@ -32,14 +32,23 @@ struct Prior {
   torch::Tensor sampling_maps;  // [K, coil, H, W] or undefined
 };
 
+// Writes `prior` alone, for distribution: its description (marked "training_state": false)
+// and averaged weights stored as `weights` (kHalf halves the file; they are read back as
+// float), without the raw weights and Adam's moments a checkpoint carries for resuming.
+// Such a file serves everything a prior does (sampling, reconstruction, fine-tuning) but
+// cannot be resumed.
+void save_prior(std::ostream& out, const Prior& prior, torch::ScalarType weights = torch::kHalf);
+
 class Checkpoint {
  public:
   // Throws ambient::Error when the stream is not an Ambient prior.
   explicit Checkpoint(std::istream& in);
   ~Checkpoint();
   const nlohmann::json& description() const { return description_; }
+  // False for a file written by save_prior: no optimiser state to resume from.
+  bool has_training_state() const { return description_.value("training_state", true); }
   Prior prior(torch::Device device = torch::kCPU);
-  // The trainer exactly as it was saved (for --resume).
+  // The trainer exactly as it was saved (for --resume); Error without a training state.
   std::unique_ptr<Trainer> trainer();
 
  private:

@@ -7,7 +7,9 @@
 // Each slice is normalised by its calibration constant (the prior's units), its coil maps
 // come from ESPIRiT with the prior's own training settings (or are given), and the result
 // is scaled back. adps and dps return the samples' mean, their standard deviation and,
-// when asked, every sample.
+// when asked, every sample. A scan whose size the network cannot take (not divisible by
+// its down-sampling factor, e.g. 230 x 180) is zero-padded in k-space to the next multiple
+// (a finer grid over the same field of view) and the result cropped back in k-space.
 #include <memory>
 #include <string>
 #include <vector>

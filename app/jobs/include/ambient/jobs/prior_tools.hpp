@@ -20,6 +20,14 @@ nlohmann::json read_prior_description(const std::string& path);
 // A name ending in .pt: prior files are LibTorch archives.
 bool is_prior_file(const std::string& path);
 
+// The prior adps and aos use without --prior: $AMBIENT_DEFAULT_PRIOR when set, else the
+// ambient prior bundled in the source tree (data-samples/priors/, see its README).
+std::string default_prior_path();
+
+// Writes the prior of checkpoint `from` to `to` without its training state (save_prior), in
+// half precision unless `full_precision`; atomically, refusing to replace `to` unless `overwrite`.
+void export_prior(const std::string& from, const std::string& to, bool full_precision, bool overwrite);
+
 struct SampleRequest {
   std::string prior;
   std::vector<std::string> outputs;  // .png: a grid of magnitudes; others: every sample as a slice

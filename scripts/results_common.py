@@ -1,0 +1,62 @@
+"""What the results report and the demo share: per-slice reports of `ambient recon --report`
+summarised as mean ± std, Markdown tables, and rows of magnitude panels as PNG."""
+import csv
+import os
+import statistics
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+
+def read_rows(path):
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return [r for r in csv.DictReader(f) if r["status"] == "done" and r["psnr_db"]]
+
+
+def summary(rows):
+    """Mean ± std of the per-slice metrics, seconds and network evaluations per slice."""
+    if not rows:
+        return None
+    out = {"n": len(rows)}
+    for key in ("psnr_db", "ssim", "nrmse"):
+        v = [float(r[key]) for r in rows]
+        out[key] = (statistics.mean(v), statistics.stdev(v) if len(v) > 1 else 0.0)
+    files = {r["input"]: float(r["seconds"]) for r in rows}  # seconds are per file
+    out["seconds"] = sum(files.values()) / len(rows)
+    out["evaluations"] = int(float(rows[0]["network_evaluations"] or 0))
+    return out
+
+
+def cell(s, key, digits):
+    if s is None:
+        return "-"
+    m, d = s[key]
+    return f"{m:.{digits}f} ± {d:.{digits}f}"
+
+
+def metric_table(runs, label):
+    lines = [f"| {label} | PSNR dB | SSIM | NRMSE | s / slice | network evaluations / slice |",
+             "|---|---|---|---|---|---|"]
+    for name, s in runs:
+        if s is None:
+            lines.append(f"| {name} | - | - | - | - | - |")
+            continue
+        lines.append(f"| {name} | {cell(s, 'psnr_db', 2)} | {cell(s, 'ssim', 4)} | {cell(s, 'nrmse', 4)} | "
+                     f"{s['seconds']:.1f} | {s['evaluations']} |")
+    return "\n".join(lines)
+
+
+def to_gray(a, high):
+    return Image.fromarray((np.clip(a / high, 0, 1) * 255).astype(np.uint8))
+
+
+def figure(path, panels, titles, size=160):
+    """One row of magnitude panels, each [H, W] with its own (image, high) window."""
+    strip = Image.new("L", (size * len(panels), size + 18), 0)
+    draw = ImageDraw.Draw(strip)
+    for i, ((image, high), title) in enumerate(zip(panels, titles)):
+        strip.paste(to_gray(image, high).resize((size, size), Image.NEAREST), (i * size, 18))
+        draw.text((i * size + 4, 3), title, fill=255)
+    strip.save(path)
