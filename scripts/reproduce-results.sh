@@ -125,11 +125,22 @@ prior_file() {
   return 0
 }
 
+# True when report $1 exists and is newer than every prior file named after it (a prior
+# trained further since is used again).
+current() {
+  local report=$1 f; shift
+  [ -f "$report" ] || return 1
+  for f in "$@"; do [ "$report" -nt "$f" ] || return 1; done
+}
+
+# The --prior file among recon options, if any.
+prior_in() { while [ $# -gt 1 ]; do [ "$1" = --prior ] && { echo "$2"; return; }; shift; done; }
+
 # One reconstruction of the held-out slices; its report (per-slice metrics) marks it done.
 recon_heldout() {  # NAME ACCEL OPTIONS...
   local name=$1 accel=$2; shift 2
   local out=$results/recon/R$accel/$name
-  [ -f "$out.csv" ] && return 0
+  current "$out.csv" $(prior_in "$@") && return 0
   mkdir -p "$results/recon/R$accel"
   echo "R = $accel: $name"
   "$ambient" -q recon $mask --seed 7 --accel "$accel" --reference auto "$results/data/heldout-$slices.h5" \
@@ -155,7 +166,7 @@ stage_recon() {
   say "held-out denoising errors"
   for p in $priors; do
     file=$(prior_file "$p"); [ -n "$file" ] || continue
-    [ -f "$results/denoising/$p.json" ] && continue
+    current "$results/denoising/$p.json" "$file" && continue
     "$ambient" -q --json evaluate-prior "$file" "$results/data/heldout-$slices.h5" \
       --sigma 0.05 --sigma 0.1 --sigma 0.2 --sigma 0.5 --sigma 1 >"$results/denoising/$p.json.tmp"
     mv "$results/denoising/$p.json.tmp" "$results/denoising/$p.json"
@@ -171,7 +182,7 @@ stage_real() {
   for r in 4 8; do
     for m in zf cs ${file:+adps}; do
       local out=$results/recon/real/$m-R$r
-      [ -f "$out.csv" ] && continue
+      current "$out.csv" ${file:+"$file"} && continue
       echo "real brain R = $r: $m"
       local extra=()
       [ "$m" = adps ] && extra=(--prior "$file" --samples "$samples" --uncertainty "$out-std.npy")
@@ -209,7 +220,7 @@ stage_knee() {
   for r in 4 8; do
     for p in zf cs brain tuned; do
       local out=$results/recon/knee/R$r-$p
-      [ -f "$out.csv" ] && continue
+      current "$out.csv" "$brain" "$run/checkpoint.pt" && continue
       mkdir -p "$results/recon/knee"
       echo "held-out knees R = $r: $p"
       local method=(--method "$p")
