@@ -22,7 +22,7 @@
 #   use; default all), RANKS (data-parallel training processes on this machine, 1; 2 on
 #   2 cores trains 1.4x faster), RESULTS (results), AMBIENT (build/ambient), DOC
 #   (docs/results.md). Small values make a quick check of the whole pipeline:
-#   STEPS=4 FINETUNE_STEPS=2 SLICES=2 SAMPLES=1 ACCELS=8 RESULTS=/tmp/r DOC=/tmp/r/results.md
+#   STEPS=4 FINETUNE_STEPS=2 SLICES=2 SAMPLES=2 ACCELS=8 RESULTS=/tmp/r DOC=/tmp/r/results.md
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -49,6 +49,9 @@ say() { printf '\n== %s\n' "$*"; }
 wants() { [[ " $priors " == *" $1 "* ]]; }
 step_of() { "$ambient" --json info "$1" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["step"])'; }
 mkdir -p "$results"/{data,priors,recon,denoising}
+# One run at a time per results folder: two would train the same prior side by side.
+exec 9>"$results/.lock"
+flock -n 9 || { echo "error: another reproduce-results.sh is working in $results" >&2; exit 1; }
 
 # Noise of the noisy training set: complex noise of this standard deviation per k-space
 # sample gives SNR 9.8 (mean magnitude of the brain, pixels above 10 % of the maximum, over
@@ -133,6 +136,9 @@ current() {
   for f in "$@"; do [ "$report" -nt "$f" ] || return 1; done
 }
 
+# --uncertainty FILE where the samples have a spread (2 or more).
+spread() { [ "$samples" -ge 2 ] && echo "--uncertainty $1"; return 0; }
+
 # The --prior file among recon options, if any.
 prior_in() { while [ $# -gt 1 ]; do [ "$1" = --prior ] && { echo "$2"; return; }; shift; done; }
 
@@ -156,11 +162,11 @@ stage_recon() {
     for p in ambient-r2 ambient-r4 ambient-r8; do
       file=$(prior_file "$p"); [ -n "$file" ] || continue
       recon_heldout "aos-$p" "$r" --method aos --prior "$file"
-      recon_heldout "adps-$p" "$r" --method adps --prior "$file" --samples "$samples" --uncertainty "$results/recon/R$r/adps-$p-std.npy"
+      recon_heldout "adps-$p" "$r" --method adps --prior "$file" --samples "$samples" $(spread "$results/recon/R$r/adps-$p-std.npy")
     done
     for p in fs l1; do
       file=$(prior_file "$p"); [ -n "$file" ] || continue
-      recon_heldout "dps-$p" "$r" --method dps --prior "$file" --samples "$samples" --uncertainty "$results/recon/R$r/dps-$p-std.npy"
+      recon_heldout "dps-$p" "$r" --method dps --prior "$file" --samples "$samples" $(spread "$results/recon/R$r/dps-$p-std.npy")
     done
   done
   say "held-out denoising errors"
@@ -185,7 +191,7 @@ stage_real() {
       current "$out.csv" ${file:+"$file"} && continue
       echo "real brain R = $r: $m"
       local extra=()
-      [ "$m" = adps ] && extra=(--prior "$file" --samples "$samples" --uncertainty "$out-std.npy")
+      [ "$m" = adps ] && extra=(--prior "$file" --samples "$samples" $(spread "$out-std.npy"))
       "$ambient" -q recon --axes kx,ky,coil $mask --seed 7 --accel "$r" --reference auto --method "$m" "$brain" \
         -o "$out.npy" --report "$out.csv.tmp" --force "${extra[@]}"
       mv "$out.csv.tmp" "$out.csv"
