@@ -143,6 +143,7 @@ spread() { [ "$samples" -ge 2 ] && echo "--uncertainty $1"; return 0; }
 prior_in() { while [ $# -gt 1 ]; do [ "$1" = --prior ] && { echo "$2"; return; }; shift; done; }
 
 # One reconstruction of the held-out slices; its report (per-slice metrics) marks it done.
+# Reports are written as NAME.tmp.csv (the extension picks the format) and renamed when complete.
 recon_heldout() {  # NAME ACCEL OPTIONS...
   local name=$1 accel=$2; shift 2
   local out=$results/recon/R$accel/$name
@@ -150,8 +151,8 @@ recon_heldout() {  # NAME ACCEL OPTIONS...
   mkdir -p "$results/recon/R$accel"
   echo "R = $accel: $name"
   "$ambient" -q recon $mask --seed 7 --accel "$accel" --reference auto "$results/data/heldout-$slices.h5" \
-    -o "$out.npy" --report "$out.csv.tmp" --force "$@"
-  mv "$out.csv.tmp" "$out.csv"
+    -o "$out.npy" --report "$out.tmp.csv" --force "$@"
+  mv "$out.tmp.csv" "$out.csv"
 }
 
 stage_recon() {
@@ -193,8 +194,8 @@ stage_real() {
       local extra=()
       [ "$m" = adps ] && extra=(--prior "$file" --samples "$samples" $(spread "$out-std.npy"))
       "$ambient" -q recon --axes kx,ky,coil $mask --seed 7 --accel "$r" --reference auto --method "$m" "$brain" \
-        -o "$out.npy" --report "$out.csv.tmp" --force "${extra[@]}"
-      mv "$out.csv.tmp" "$out.csv"
+        -o "$out.npy" --report "$out.tmp.csv" --force "${extra[@]}"
+      mv "$out.tmp.csv" "$out.csv"
     done
   done
 }
@@ -233,8 +234,8 @@ stage_knee() {
       [ "$p" = brain ] && method=(--method adps --prior "$brain" --samples "$samples")
       [ "$p" = tuned ] && method=(--method adps --prior "$run/checkpoint.pt" --samples "$samples")
       "$ambient" -q recon $mask --seed 7 --accel "$r" --reference auto "${test[@]}" -o "$out-{name}.npy" \
-        --report "$out.csv.tmp" --force "${method[@]}"
-      mv "$out.csv.tmp" "$out.csv"
+        --report "$out.tmp.csv" --force "${method[@]}"
+      mv "$out.tmp.csv" "$out.csv"
     done
   done
 }
