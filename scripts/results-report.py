@@ -101,6 +101,8 @@ def main():
              "Metrics: fastMRI's PSNR, SSIM and NRMSE of the magnitude per slice (its own maximum as range) "
              "against the noise-free image, mean ± std over slices.\n")
     w.append("## Priors\n")
+    w.append(f"A prior is used once it has its {a.steps} steps; until then its rows show \"-\" (the "
+             "script resumes its training on the next run).\n")
     w.append("| prior | trained on | steps |")
     w.append("|---|---|---|")
     for name, text in PRIOR_TEXT.items():
