@@ -146,8 +146,8 @@ void add_export_prior_command(CLI::App& app, const GlobalOptions& global) {
   c->footer(
       "Writes the prior of a training checkpoint without what only resuming needs (the raw weights "
       "and Adam's moments): the description and the averaged weights, in half precision unless "
-      "--full-precision. The file is about a quarter (half precision: an eighth) of the checkpoint "
-      "and serves everything a prior does: recon, sample, audit, evaluate-prior, finetune --from. "
+      "--full-precision (the CPU preset: 7.6 MB against a 48 MB checkpoint). The file serves "
+      "everything a prior does: recon, sample, audit, evaluate-prior, finetune --from. "
       "It cannot be resumed.\n\n"
       "Example: ambient export-prior runs/ambient-r4/checkpoint.pt -o data-samples/priors/ambient-r4.pt");
   c->add_option("checkpoint", *from, "training checkpoint (or prior) to export")->required();
