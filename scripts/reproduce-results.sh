@@ -142,17 +142,22 @@ spread() { [ "$samples" -ge 2 ] && echo "--uncertainty $1"; return 0; }
 # The --prior file among recon options, if any.
 prior_in() { while [ $# -gt 1 ]; do [ "$1" = --prior ] && { echo "$2"; return; }; shift; done; }
 
-# One reconstruction of the held-out slices; its report (per-slice metrics) marks it done.
-# Reports are written as NAME.tmp.csv (the extension picks the format) and renamed when complete.
-recon_heldout() {  # NAME ACCEL OPTIONS...
-  local name=$1 accel=$2; shift 2
-  local out=$results/recon/R$accel/$name
+# One `ambient recon` into OUT (the -o arguments name it) with its per-slice report OUT.csv,
+# skipped while that report is newer than the prior it used. The report is written as
+# OUT.tmp.csv (the extension picks the format) and renamed when complete.
+recon_once() {  # OUT RECON-ARGS...
+  local out=$1; shift
   current "$out.csv" $(prior_in "$@") && return 0
-  mkdir -p "$results/recon/R$accel"
-  echo "R = $accel: $name"
-  "$ambient" -q recon $mask --seed 7 --accel "$accel" --reference auto "$results/data/heldout-$slices.h5" \
-    -o "$out.npy" --report "$out.tmp.csv" --force "$@"
+  mkdir -p "$(dirname "$out")"
+  echo "recon: ${out#"$results"/recon/}"
+  "$ambient" -q recon $mask --seed 7 --reference auto --report "$out.tmp.csv" --force "$@"
   mv "$out.tmp.csv" "$out.csv"
+}
+
+# The held-out slices at one acceleration.
+recon_heldout() {  # NAME ACCEL OPTIONS...
+  local out=$results/recon/R$2/$1 accel=$2; shift 2
+  recon_once "$out" --accel "$accel" "$results/data/heldout-$slices.h5" -o "$out.npy" "$@"
 }
 
 stage_recon() {
@@ -184,18 +189,12 @@ stage_real() {
   local brain=$raw/autoespirit-brain-8ch/brain_clean.cfl r m file
   if [ ! -f "$brain" ]; then echo "real: $brain absent; skipped" | tee "$results/recon/real-skipped.txt"; return 0; fi
   say "real 8-coil brain (autoespirit-brain-8ch)"
-  mkdir -p "$results/recon/real"
   file=$(prior_file ambient-r4)
   for r in 4 8; do
     for m in zf cs ${file:+adps}; do
-      local out=$results/recon/real/$m-R$r
-      current "$out.csv" ${file:+"$file"} && continue
-      echo "real brain R = $r: $m"
-      local extra=()
+      local out=$results/recon/real/$m-R$r extra=()
       [ "$m" = adps ] && extra=(--prior "$file" --samples "$samples" $(spread "$out-std.npy"))
-      "$ambient" -q recon --axes kx,ky,coil $mask --seed 7 --accel "$r" --reference auto --method "$m" "$brain" \
-        -o "$out.npy" --report "$out.tmp.csv" --force "${extra[@]}"
-      mv "$out.tmp.csv" "$out.csv"
+      recon_once "$out" --axes kx,ky,coil --accel "$r" --method "$m" "$brain" -o "$out.npy" "${extra[@]}"
     done
   done
 }
@@ -226,16 +225,10 @@ stage_knee() {
   local r p
   for r in 4 8; do
     for p in zf cs brain tuned; do
-      local out=$results/recon/knee/R$r-$p
-      current "$out.csv" "$brain" "$run/checkpoint.pt" && continue
-      mkdir -p "$results/recon/knee"
-      echo "held-out knees R = $r: $p"
-      local method=(--method "$p")
+      local out=$results/recon/knee/R$r-$p method=(--method "$p")
       [ "$p" = brain ] && method=(--method adps --prior "$brain" --samples "$samples")
       [ "$p" = tuned ] && method=(--method adps --prior "$run/checkpoint.pt" --samples "$samples")
-      "$ambient" -q recon $mask --seed 7 --accel "$r" --reference auto "${test[@]}" -o "$out-{name}.npy" \
-        --report "$out.tmp.csv" --force "${method[@]}"
-      mv "$out.tmp.csv" "$out.csv"
+      recon_once "$out" --accel "$r" "${test[@]}" -o "$out-{name}.npy" "${method[@]}"
     done
   done
 }

@@ -12,10 +12,9 @@ import os
 import platform
 import subprocess
 
-import h5py
 import numpy as np
 
-from results_common import cell, figure, metric_table, read_rows, summary
+from results_common import cell, comparison_figure, metric_table, read_rows, reference_slice, summary
 
 AMBIENT_PRIORS = ["ambient-r2", "ambient-r4", "ambient-r8"]
 CLEAN_PRIORS = ["fs", "l1"]
@@ -48,24 +47,13 @@ def prior_step(results, ambient, name):
 def heldout_figure(results, slices, accel, slice_index, out):
     ref_path = f"{results}/data/heldout-{slices}.h5"
     recon = f"{results}/recon/R{accel}"
-    names = ["zf", "cs", "adps-ambient-r4"]
+    names = {"zf": "zero-filled", "cs": "CS", "adps-ambient-r4": "A-DPS"}
     if not os.path.exists(ref_path) or not all(os.path.exists(f"{recon}/{n}.npy") for n in names):
         return False
-    with h5py.File(ref_path) as f:
-        ref = np.abs(f["dataset/reference/data"][slice_index, 0, 0])
-    high = np.percentile(ref, 99.5)
-    images = [np.abs(np.load(f"{recon}/{n}.npy")[slice_index]) for n in names]
-    panels, titles = [(ref, high)], ["reference"]
-    panels += [(im, high) for im in images]
-    titles += ["zero-filled", "CS (L1-wavelet)", "A-DPS mean"]
+    images = [(title, np.load(f"{recon}/{n}.npy")[slice_index]) for n, title in names.items()]
     std_path = f"{recon}/adps-ambient-r4-std.npy"
-    if os.path.exists(std_path):
-        panels.append((np.abs(np.load(std_path)[slice_index]), high / 4))
-        titles.append("A-DPS std (x4)")
-    for im, n in zip(images, ["zf", "CS", "A-DPS"]):
-        panels.append((np.abs(im - ref), high / 2))
-        titles.append(f"|error| {n} (x2)")
-    figure(out, panels, titles)
+    std = np.load(std_path)[slice_index] if os.path.exists(std_path) else None
+    comparison_figure(out, reference_slice(ref_path, slice_index), images, std)
     return True
 
 
@@ -93,7 +81,8 @@ def main():
     w.append("# Results: ambient priors against classical reconstruction\n")
     w.append("Written by `bash scripts/reproduce-results.sh` (do not edit by hand; rerun it). "
              f"Settings: {a.steps} steps of 8 slices per prior, {a.samples} posterior samples per slice, "
-             f"{a.slices} held-out slices, fine-tuning {a.finetune_steps} steps. Commit {commit}, "
+             f"{a.slices} held-out slices, fine-tuning {a.finetune_steps} steps. Report written at commit {commit} "
+             "(runs are redone only when missing or older than their prior), "
              f"{os.cpu_count()} CPUs ({cpu}), {datetime.date.today().isoformat()}.\n")
     w.append("Data: the simulated Colin27 sets of `data-samples/make-colin27-training-set.sh` (380 training "
              "slices in three orientations; held out: axial slices of a slab no training slice comes within "

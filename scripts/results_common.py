@@ -4,6 +4,7 @@ import csv
 import os
 import statistics
 
+import h5py
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -50,6 +51,26 @@ def metric_table(runs, label):
 
 def to_gray(a, high):
     return Image.fromarray((np.clip(a / high, 0, 1) * 255).astype(np.uint8))
+
+
+def reference_slice(scan, index):
+    """The magnitude reference image `ambient simulate` stores in an ISMRMRD file."""
+    with h5py.File(scan) as f:
+        return np.abs(f["dataset/reference/data"][index, 0, 0])
+
+
+def comparison_figure(path, reference, images, std=None):
+    """Reference, each (title, image), the std map (x4) and each image's |error| (x2) in one row."""
+    high = np.percentile(reference, 99.5)
+    panels, titles = [(reference, high)], ["reference"]
+    panels += [(np.abs(im), high) for _, im in images]
+    titles += [t for t, _ in images]
+    if std is not None:
+        panels.append((np.abs(std), high / 4))
+        titles.append("A-DPS std (x4)")
+    panels += [(np.abs(np.abs(im) - reference), high / 2) for _, im in images]
+    titles += [f"|error| {t} (x2)" for t, _ in images]
+    figure(path, panels, titles)
 
 
 def figure(path, panels, titles, size=160):
