@@ -18,15 +18,19 @@ echo "in-process benchmarks"
 value() {  # BENCHMARK-NAME-PREFIX COUNTER
   $py -c "import json; b=[x for x in json.load(open('$work/bench.json'))['benchmarks'] if x['name'].startswith('$1')][0]; print('%.4g' % b['$2'])"
 }
-conv=$(value BM_LargeConvolution GFLOP/s)
-row() {  # LABEL PREFIX
+conv=$(value BM_LargeConvolution/bfloat16:0 GFLOP/s)
+conv_bf16=$(value BM_LargeConvolution/bfloat16:1 GFLOP/s)
+row() {  # LABEL PREFIX YARDSTICK
   local ips gflops per
   ips=$(value "$2" images/s); gflops=$(value "$2" GFLOP/s); per=$(value "$2" GFLOP/image)
-  echo "| $1 | $ips | $per | $gflops | $(printf %.0f "$(echo "100 * $gflops / $conv" | bc -l)") % |"
+  echo "| $1 | $ips | $per | $gflops | $(printf %.0f "$(echo "100 * $gflops / $3" | bc -l)") % |"
 }
-table=$(row "CPU preset, ambient objective, batch 8" "BM_TrainStep/gpu_preset:0/batch:8/clean:0"
-        row "CPU preset, clean objective, batch 8" "BM_TrainStep/gpu_preset:0/batch:8/clean:1"
-        row "GPU preset (on this CPU), ambient objective, batch 2" "BM_TrainStep/gpu_preset:1/batch:2/clean:0")
+table=$(row "CPU preset, ambient objective, batch 8" "BM_TrainStep/gpu_preset:0/batch:8/clean:0/bfloat16:0" "$conv"
+        row "CPU preset, clean objective, batch 8" "BM_TrainStep/gpu_preset:0/batch:8/clean:1/bfloat16:0" "$conv"
+        row "CPU preset, ambient objective, batch 8, bfloat16" "BM_TrainStep/gpu_preset:0/batch:8/clean:0/bfloat16:1" "$conv_bf16"
+        row "CPU preset, clean objective, batch 8, bfloat16" "BM_TrainStep/gpu_preset:0/batch:8/clean:1/bfloat16:1" "$conv_bf16"
+        row "GPU preset (on this CPU), ambient objective, batch 2" "BM_TrainStep/gpu_preset:1/batch:2/clean:0/bfloat16:0" "$conv"
+        row "GPU preset (on this CPU), ambient objective, batch 2, bfloat16" "BM_TrainStep/gpu_preset:1/batch:2/clean:0/bfloat16:1" "$conv_bf16")
 
 echo "peak memory of ambient train (CPU preset, 16 Colin27 slices)"
 "$ambient" -q simulate "$colin" --matrix 128 --coils 8 --noise 0.005 --orientation axial --slices 150:182:2 \
@@ -50,9 +54,11 @@ optimiser step (forward, loss, backward, gradient clipping, Adam, EMA) on 128 x 
 with 8-coil maps and R = 4 random-line masks with 12 ACS lines.
 
 The yardstick: one large 3 x 3 convolution (8 x 64 x 64 x 64, 64 -> 64 channels, forward and
-both backward products) reaches **$conv GFLOP/s** here. The network's rate counts 3x its
-forward FLOPs per image (\`UNet::forward_flops\`: convolutions, attention, linear layers);
-"efficiency" is that rate over the yardstick's (goal: 60 % or more).
+both backward products) reaches **$conv GFLOP/s** here in float32 and **$conv_bf16 GFLOP/s** in
+bfloat16. The network's rate counts 3x its forward FLOPs per image
+(\`UNet::forward_flops\`: convolutions, attention, linear layers); "efficiency" is that rate
+over the yardstick's of the same precision (goal: 60 % or more). The bfloat16 rows train with
+\`--precision bfloat16\` (the network under LibTorch's autocast, float32 weights and loss).
 
 | configuration | images/s | GFLOP per image (forward) | network GFLOP/s | efficiency |
 |---|---|---|---|---|

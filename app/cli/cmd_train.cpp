@@ -62,6 +62,11 @@ void add_train_options(CLI::App& c, jobs::TrainRequest& r, bool fine_tune) {
   c.add_option("--steps", r.steps, "total optimiser steps of the run")->capture_default_str();
   c.add_option("--device", r.device, "where to train: cpu, cuda[:N] or auto (CUDA when this LibTorch has it)")
       ->capture_default_str();
+  c.add_option("--precision", r.precision,
+               "the network's arithmetic: float32, or bfloat16 under autocast (1.4-1.8x faster on CPUs "
+               "with AVX-512 BF16, docs/benchmarks-training.md; slower on CPUs without)")
+      ->check(CLI::IsMember({"float32", "bfloat16"}))
+      ->capture_default_str();
   c.add_option("--batch", r.batch, "slices per step (data-parallel: the global batch, split over the processes)")
       ->capture_default_str();
   c.add_option("--lr", r.trainer.learning_rate, "Adam's learning rate")->capture_default_str();

@@ -1,5 +1,6 @@
 #include "ambient/diffusion/edm.hpp"
 
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include "ambient/core/error.hpp"
@@ -17,7 +18,50 @@ void from_json(const nlohmann::json& j, EdmConfig& c) {
   c.output_floor = j.value("output_floor", 0.0);  // priors written before the floor existed
 }
 
+Precision parse_precision(const std::string& name) {
+  if (name == "float32") return Precision::float32;
+  if (name == "bfloat16") return Precision::bfloat16;
+  throw Error("unknown precision '" + name + "' (float32 or bfloat16)");
+}
+
+std::string to_string(Precision precision) { return precision == Precision::bfloat16 ? "bfloat16" : "float32"; }
+
 namespace {
+
+// bfloat16 autocast on `device`'s kind for the guard's lifetime; the thread's previous
+// autocast state comes back afterwards.
+class BfloatAutocast {
+ public:
+  explicit BfloatAutocast(const torch::Device& device) : cuda_(device.is_cuda()) {
+    was_enabled_ = cuda_ ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+    was_type_ = cuda_ ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+    if (cuda_) {
+      at::autocast::set_enabled(true);
+      at::autocast::set_autocast_gpu_dtype(torch::kBFloat16);
+    } else {
+      at::autocast::set_cpu_enabled(true);
+      at::autocast::set_autocast_cpu_dtype(torch::kBFloat16);
+    }
+    at::autocast::increment_nesting();
+  }
+  ~BfloatAutocast() {
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();  // the weights' cached casts
+    if (cuda_) {
+      at::autocast::set_enabled(was_enabled_);
+      at::autocast::set_autocast_gpu_dtype(was_type_);
+    } else {
+      at::autocast::set_cpu_enabled(was_enabled_);
+      at::autocast::set_autocast_cpu_dtype(was_type_);
+    }
+  }
+  BfloatAutocast(const BfloatAutocast&) = delete;
+  BfloatAutocast& operator=(const BfloatAutocast&) = delete;
+
+ private:
+  bool cuda_;
+  bool was_enabled_;
+  at::ScalarType was_type_;
+};
 
 torch::Tensor output_scale(const torch::Tensor& sigma, const EdmConfig& edm) {
   const double sd = edm.sigma_data, floor = edm.output_floor * sd;
@@ -44,7 +88,13 @@ torch::Tensor EdmDenoiserImpl::forward(const torch::Tensor& x, const torch::Tens
   if (input.size(1) != unet_->config().in_channels)
     throw Error("the denoiser expects " + std::to_string(unet_->config().in_channels - 2) +
                 " conditioning channel(s), got " + std::to_string(input.size(1) - 2));
-  return c_skip * x + c_out * unet_->forward(input, c_noise);
+  if (precision_ == Precision::float32) return c_skip * x + c_out * unet_->forward(input, c_noise);
+  torch::Tensor network_output;
+  {
+    const BfloatAutocast autocast(input.device());
+    network_output = unet_->forward(input, c_noise);
+  }
+  return c_skip * x + c_out * network_output.to(torch::kFloat);
 }
 
 torch::Tensor sample_training_sigma(int64_t batch, const EdmConfig& edm, at::Generator generator) {

@@ -52,6 +52,11 @@ namespace {
 
 int64_t groups_for(int64_t channels) { return std::max<int64_t>(1, std::min<int64_t>(32, channels / 4)); }
 
+// Group normalisation in float32 whatever the input's precision: under bfloat16 autocast
+// the convolutions hand it bfloat16, which LibTorch 1.13's CPU group norm refuses beside
+// float weights (and its statistics want the precision anyway).
+torch::Tensor normalise(torch::nn::GroupNorm& norm, const torch::Tensor& x) { return norm(x.to(torch::kFloat)); }
+
 // Residual block: norm, SiLU, conv, plus the noise embedding; norm, SiLU, dropout, conv.
 struct ResBlockImpl : torch::nn::Module {
   ResBlockImpl(int64_t in, int64_t out, int64_t embedding, double dropout_p)
@@ -67,9 +72,9 @@ struct ResBlockImpl : torch::nn::Module {
     conv2->bias.zero_();
   }
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& emb) {
-    torch::Tensor h = conv1(torch::silu(norm1(x)));
+    torch::Tensor h = conv1(torch::silu(normalise(norm1, x)));
     h = h + affine(emb).unsqueeze(-1).unsqueeze(-1);
-    h = conv2(torch::dropout(torch::silu(norm2(h)), dropout, is_training()));
+    h = conv2(torch::dropout(torch::silu(normalise(norm2, h)), dropout, is_training()));
     return (h + (skip ? skip(x) : x)) / std::sqrt(2.0);
   }
   torch::nn::GroupNorm norm1;
@@ -95,7 +100,7 @@ struct AttentionImpl : torch::nn::Module {
   }
   torch::Tensor forward(const torch::Tensor& x) {
     const int64_t b = x.size(0), c = x.size(1), n = x.size(2) * x.size(3), d = c / heads;
-    const auto parts = qkv(norm(x)).reshape({b, 3, heads, d, n}).unbind(1);  // [b, heads, d, n]
+    const auto parts = qkv(normalise(norm, x)).reshape({b, 3, heads, d, n}).unbind(1);  // [b, heads, d, n]
     const torch::Tensor weights = torch::softmax(torch::matmul(parts[0].transpose(-1, -2), parts[1]) / std::sqrt(d), -1);
     const torch::Tensor out = torch::matmul(parts[2], weights.transpose(-1, -2)).reshape({b, c, x.size(2), x.size(3)});
     return x + proj(out);
@@ -197,7 +202,7 @@ torch::Tensor UNetImpl::forward(const torch::Tensor& x, const torch::Tensor& noi
       h = decoder[i]->as<torch::nn::Conv2d>()->forward(torch::upsample_nearest2d(h, {h.size(2) * 2, h.size(3) * 2}));
     }
   }
-  return conv_out(torch::silu(norm_out(h)));
+  return conv_out(torch::silu(normalise(norm_out, h)));
 }
 
 double UNetImpl::forward_flops(int64_t height, int64_t width) const {

@@ -1,4 +1,5 @@
 // The U-Net and EDM wrapper: shapes, presets, identity at initialisation, bad sizes.
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
 #include "ambient/core/error.hpp"
@@ -43,6 +44,38 @@ TEST(EdmDenoiser, StartsAsTheSkipConnectionAndTakesConditioning) {
   const torch::Tensor expected = x * (0.25 / (sigma * sigma + 0.25)).reshape({-1, 1, 1, 1});
   EXPECT_TRUE(torch::allclose(d->forward(x, sigma, torch::ones({2, 2, 8, 8})), expected, 1e-6, 1e-6));
   EXPECT_THROW(d->forward(x, sigma), Error);  // the conditioning channels are missing
+}
+
+TEST(EdmDenoiser, BfloatPrecisionRunsTheNetworkUnderAutocastOnly) {
+  diffusion::UNetConfig c;
+  c.base_channels = 16;
+  c.channel_mult = {1, 2};
+  c.attention_levels = {1};
+  torch::manual_seed(3);
+  diffusion::EdmDenoiser d(c, diffusion::EdmConfig{});
+  {
+    torch::NoGradGuard no_grad;  // away from the initial identity, so the network's output counts
+    for (auto& p : d->parameters()) p.add_(0.2 * torch::randn_like(p));
+  }
+  const torch::Tensor x = torch::randn({2, 2, 16, 16});
+  const torch::Tensor sigma = torch::tensor({0.3, 1.5});
+  const torch::Tensor skip = x * (0.25 / (sigma * sigma + 0.25)).reshape({-1, 1, 1, 1});
+  const torch::Tensor exact = d->forward(x, sigma);
+  d->set_precision(diffusion::Precision::bfloat16);
+  const torch::Tensor x_in = x.clone().requires_grad_(true);
+  const torch::Tensor fast = d->forward(x_in, sigma);
+  EXPECT_EQ(fast.scalar_type(), torch::kFloat);
+  EXPECT_FALSE(at::autocast::is_cpu_enabled());  // the caller's state is back
+  // bfloat16 keeps about 3 significant digits of the network's part: close, but not the
+  // float32 result (which would mean autocast never engaged).
+  const double relative = ((fast - exact).norm() / (exact - skip).norm()).item<double>();
+  EXPECT_GT(relative, 1e-4);
+  EXPECT_LT(relative, 3e-2);
+  fast.pow(2).sum().backward();
+  EXPECT_TRUE(torch::isfinite(x_in.grad()).all().item<bool>());
+  for (const auto& p : d->parameters()) EXPECT_EQ(p.grad().scalar_type(), torch::kFloat);
+  EXPECT_EQ(diffusion::parse_precision("bfloat16"), diffusion::Precision::bfloat16);
+  EXPECT_THROW(diffusion::parse_precision("half"), Error);
 }
 
 TEST(UNet, CountsItsFlopsLayerByLayer) {

@@ -176,6 +176,7 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
     throw Error("--log-every, --checkpoint-every and --sample-count must be at least 1, --sample-every at least 0");
   const fs::path dir = r.run_dir, checkpoint = dir / "checkpoint.pt", log_path = dir / "log.jsonl";
   const torch::Device device = training_device(r.device);
+  const diffusion::Precision precision = diffusion::parse_precision(r.precision);
   const std::shared_ptr<diffusion::ProcessGroup> group = join_launch(r, device);
   // Data-parallel: rank 0 alone owns the run directory; the others read its checkpoint.
   const bool root = !group || group->rank() == 0;
@@ -265,13 +266,14 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
       fs::create_directories(dir);
       nlohmann::json config = {{"objective", r.objective}, {"extra_acceleration", r.extra_acceleration},
                                {"consistency_weight", r.consistency_weight},
-                               {"network", r.network}, {"trainer", r.trainer}, {"steps", r.steps},
+                               {"network", r.network}, {"trainer", r.trainer}, {"precision", r.precision}, {"steps", r.steps},
                                {"batch", r.batch}, {"inputs", r.data.inputs}, {"from", r.from}};
       write_json(dir / "config.json", config);
       write_json(dir / "manifest.json", description["data"]);
     }
   }
   trainer->to(device);
+  trainer->set_precision(precision);
   trainer->set_process_group(group);  // everyone starts from rank 0's weights
   const int64_t factor = trainer->model()->network()->config().downsampling();
   if (height % factor != 0 || width % factor != 0)

@@ -7,6 +7,8 @@
 #include <torch/nn/pimpl.h>
 #include <torch/types.h>
 
+#include <string>
+
 #include "ambient/diffusion/unet.hpp"
 
 namespace ambient::diffusion {
@@ -25,6 +27,14 @@ struct EdmConfig {
   double output_floor = 0;
 };
 
+// The arithmetic of the U-Net's convolutions and products. bfloat16 runs them under
+// LibTorch's autocast (weights, normalisation and the EDM preconditioning stay float32):
+// 1.4-1.8x the training speed on CPUs with AVX-512 BF16 (docs/benchmarks-training.md), at
+// bfloat16's 3 significant digits.
+enum class Precision { float32, bfloat16 };
+Precision parse_precision(const std::string& name);  // "float32" or "bfloat16"; Error otherwise
+std::string to_string(Precision precision);
+
 void to_json(nlohmann::json& j, const EdmConfig& c);
 void from_json(const nlohmann::json& j, EdmConfig& c);
 
@@ -37,11 +47,14 @@ class EdmDenoiserImpl : public torch::nn::Module {
   torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& sigma,
                         const torch::Tensor& condition = {});
   const EdmConfig& edm() const { return edm_; }
+  void set_precision(Precision precision) { precision_ = precision; }
+  Precision precision() const { return precision_; }
   UNet& network() { return unet_; }
 
  private:
   EdmConfig edm_;
   UNet unet_{nullptr};
+  Precision precision_ = Precision::float32;
 };
 TORCH_MODULE(EdmDenoiser);
 

@@ -41,6 +41,11 @@ class Trainer {
   // Moves the weights, their average and Adam's moments to `device` (the generators stay on
   // the CPU: the random numbers are the same on every device).
   void to(torch::Device device);
+  // The network's arithmetic in training steps and in the average's samples (edm.hpp).
+  void set_precision(Precision precision) {
+    model_->set_precision(precision);
+    ema_->set_precision(precision);
+  }
   int64_t steps_done() const { return step_; }
   const TrainerOptions& options() const { return options_; }
   void set_learning_rate(double lr) { options_.learning_rate = lr; }

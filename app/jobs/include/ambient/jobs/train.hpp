@@ -23,6 +23,7 @@ struct TrainRequest {
   double extra_acceleration = 1;      // ambient: Ã is this much more accelerated than A
   double consistency_weight = 0;      // tweedie: weight of the consistency loss below sigma_n
   std::string network = "cpu";        // cpu | gpu preset, or a JSON file of UNetConfig
+  std::string precision = "float32";  // or bfloat16: the network under autocast (edm.hpp)
   std::string device = "cpu";         // cpu, cuda[:N] or auto (data-parallel CUDA: cuda:LOCAL_RANK)
   diffusion::TrainerOptions trainer;
   int64_t steps = 10000;              // total optimiser steps of the run
