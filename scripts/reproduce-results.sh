@@ -11,18 +11,26 @@
 #   real    the fully sampled real 8-coil brain of ../shared/data-raw at R = 4 and 8;
 #   knee    the ambient R = 4 brain prior fine-tuned on 16 real knees (simulated 8-coil
 #           k-space, R = 4) against the un-tuned prior on the other 4;
+#   export  each finished prior exported (ambient export-prior: averaged weights, half
+#           precision) to data-samples/priors/, where git keeps it (committed_prior below);
 #   report  docs/results.md and its figures (scripts/results-report.py).
 # Resumable: every stage keeps what is done (finished priors, existing reports) and an
-# interrupted training resumes from its checkpoint. Run from anywhere; paths are relative
+# interrupted training resumes from its checkpoint. A prior committed under
+# data-samples/priors/ with its full steps stands in for a missing training run, so a fresh
+# machine trains only the priors nobody has committed yet (a session's machine keeps
+# nothing git does not). Run from anywhere; paths are relative
 # to the repository root (the data hash in a prior names its files).
 #
 # Usage: scripts/reproduce-results.sh [STAGE...]   (default: every stage in order)
 # Environment: STEPS (8000 per prior), FINETUNE_STEPS (1000), SLICES (20 held-out slices),
 #   SAMPLES (4 posterior samples per slice), ACCELS ("2 4 6 8"), PRIORS (which to train and
 #   use; default all), RANKS (data-parallel training processes on this machine, 1; 2 on
-#   2 cores trains 1.4x faster), RESULTS (results), AMBIENT (build/ambient), DOC
-#   (docs/results.md). Small values make a quick check of the whole pipeline:
-#   STEPS=4 FINETUNE_STEPS=2 SLICES=2 SAMPLES=2 ACCELS=8 RESULTS=/tmp/r DOC=/tmp/r/results.md
+#   2 cores trains 1.4x faster), PRECISION (the training arithmetic: bfloat16, about 1.4x
+#   faster on CPUs with AVX-512 BF16, or float32), RESULTS (results), AMBIENT (build/ambient), DOC
+#   (docs/results.md), PRIOR_STORE (data-samples/priors). Small values make a quick check of
+#   the whole pipeline (its own store: a 4-step prior must not replace a committed one):
+#   STEPS=4 FINETUNE_STEPS=2 SLICES=2 SAMPLES=2 ACCELS=8 RESULTS=/tmp/r DOC=/tmp/r/results.md \
+#   PRIOR_STORE=/tmp/r/store
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -35,10 +43,12 @@ samples=${SAMPLES:-4}
 accels=${ACCELS:-2 4 6 8}
 priors=${PRIORS:-fs ambient-r2 ambient-r4 ambient-r8 l1 tweedie noisy-clean}
 ranks=${RANKS:-1}
+precision=${PRECISION:-bfloat16}
+store=${PRIOR_STORE:-data-samples/priors}
 doc=${DOC:-docs/results.md}
 raw=${DATA_RAW:-../shared/data-raw}
 colin=/usr/share/mricron/templates/ch2better.nii.gz
-stages=${*:-data priors recon real knee report}
+stages=${*:-data priors export recon real knee report}
 [ -x "$ambient" ] || { echo "error: $ambient missing: build first (scripts/build.sh)" >&2; exit 1; }
 [ -f "$colin" ] || { echo "error: $colin missing (apt-get install mricron-data)" >&2; exit 1; }
 
@@ -82,15 +92,36 @@ stage_data() {
   done
 }
 
+# Where git keeps prior NAME once trained (in data-samples/priors the first two are the
+# default priors of adps/aos and of dps).
+committed_prior() {
+  case $1 in
+    ambient-r4) echo "$store/ambient-colin27-r4.pt" ;;
+    fs) echo "$store/clean-colin27.pt" ;;
+    *) echo "$store/colin27-$1.pt" ;;
+  esac
+}
+
+# A finished prior: its training checkpoint, else its committed export; nothing when
+# neither has $steps steps (not trained yet, or short: left out).
+prior_file() {
+  local file
+  wants "$1" || return 0
+  for file in "$results/priors/$1/checkpoint.pt" "$(committed_prior "$1")"; do
+    [ -f "$file" ] && [ "$(step_of "$file")" -ge "$steps" ] && { echo "$file"; return 0; }
+  done
+  return 0
+}
+
 # Trains prior NAME to $steps with the given data and options, resuming a partial run.
 train_prior() {  # NAME DATA... -- OPTIONS...
   local name=$1; shift
-  local run=$results/priors/$name
+  local run=$results/priors/$name finished
   wants "$name" || return 0
-  if [ -f "$run/checkpoint.pt" ] && [ "$(step_of "$run/checkpoint.pt")" -ge "$steps" ]; then
-    echo "kept $run ($(step_of "$run/checkpoint.pt") steps)"; return 0
-  fi
-  local args=("$@" --run "$run" --steps "$steps" --batch 8 --log-every 25 --checkpoint-every 100 --sample-every 1000)
+  finished=$(prior_file "$name")
+  [ -n "$finished" ] && { echo "kept $finished ($(step_of "$finished") steps)"; return 0; }
+  local args=("$@" --run "$run" --steps "$steps" --batch 8 --precision "$precision" --log-every 25
+              --checkpoint-every 100 --sample-every 1000)
   [ -f "$run/checkpoint.pt" ] && args+=(--resume)
   say "prior $name: ${args[*]}"
   if [ "$ranks" -le 1 ]; then "$ambient" train "${args[@]}"; return; fi
@@ -121,11 +152,18 @@ stage_priors() {
   }
 }
 
-# A finished prior's checkpoint, or nothing (not trained, or short of $steps: left out).
-prior_file() {
-  local file=$results/priors/$1/checkpoint.pt
-  wants "$1" && [ -f "$file" ] && [ "$(step_of "$file")" -ge "$steps" ] && echo "$file"
-  return 0
+# Each prior finished in $results but not yet committed (or committed older) is exported
+# to its committed_prior path; `git add` it to keep it.
+stage_export() {
+  local p run out
+  for p in $priors; do
+    run=$results/priors/$p/checkpoint.pt out=$(committed_prior "$p")
+    [ -f "$run" ] && [ "$(step_of "$run")" -ge "$steps" ] || continue
+    [ -f "$out" ] && [ "$out" -nt "$run" ] && continue
+    say "export $p -> $out"
+    mkdir -p "$store"
+    "$ambient" -q export-prior "$run" -o "$out" --force
+  done
 }
 
 # True when report $1 exists and is newer than every prior file named after it (a prior
@@ -242,7 +280,7 @@ stage_report() {
 
 for s in $stages; do
   case $s in
-    data | priors | recon | real | knee | report) "stage_$s" ;;
-    *) echo "error: unknown stage '$s' (data priors recon real knee report)" >&2; exit 1 ;;
+    data | priors | export | recon | real | knee | report) "stage_$s" ;;
+    *) echo "error: unknown stage '$s' (data priors export recon real knee report)" >&2; exit 1 ;;
   esac
 done

@@ -34,6 +34,11 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   c.add_option("--prior", cmd.batch.recon.prior, "prior file (adps, aos: an ambient prior; dps: a clean one)");
   c.add_option("--device", cmd.batch.recon.device, "where the prior's network runs: cpu, cuda, cuda:N or auto")
       ->capture_default_str();
+  c.add_option("--precision", cmd.batch.recon.precision,
+               "the prior network's arithmetic: float32, or bfloat16 under autocast (faster on CPUs with "
+               "AVX-512 BF16, docs/reconstruction.md; slower on CPUs without)")
+      ->check(CLI::IsMember({"float32", "bfloat16"}))
+      ->capture_default_str();
   c.add_option("--samples", s.samples, "posterior samples per slice (one batch): mean and std")->capture_default_str();
   c.add_option("--steps", s.schedule.steps, "sampler steps (500: the A-DPS paper's reference)")->capture_default_str();
   c.add_option("--sigma-max", s.schedule.sigma_max, "largest noise level")->capture_default_str();
@@ -137,10 +142,12 @@ void add_recon_command(CLI::App& app, const GlobalOptions& global) {
       "result with a reference image (fastMRI's metrics: PSNR and SSIM with the reference "
       "volume's maximum as data range, NMSE, NRMSE), printed as a table; 'auto' uses the "
       "file's own reference or, with --mask, the fully sampled image.\n"
-      "Diffusion priors (adps, dps, aos; docs/reconstruction.md): --prior names the prior file; "
+      "Diffusion priors (adps, dps, aos; docs/reconstruction.md): --prior names the prior file "
+      "(default: the bundled Colin27 priors, ambient for adps and aos, clean for dps); "
       "--samples posterior samples per slice run as one batch, their mean is the image, their "
-      "standard deviation the --uncertainty map; --save-samples keeps every sample. The prior's "
-      "network needs image sizes divisible by its down-sampling factor (8 for both presets).\n"
+      "standard deviation the --uncertainty map; --save-samples keeps every sample. Scans whose "
+      "size the prior's network cannot take (multiples of 8) are zero-padded in k-space and "
+      "cropped back.\n"
       "Batch: several inputs (files, folders, quoted globs) and output patterns with {name} "
       "(the input's file name without extension) reconstruct each scan in turn; a scan whose "
       "outputs all exist is skipped (rerun the same command to resume), a scan that fails is "

@@ -87,14 +87,18 @@ TEST_F(PosteriorRecon, RefusesTheWrongPriorNamingTheFile) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.output.find(clean), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("ambient prior"), std::string::npos) << r.output;
-  r = ambient(recon("--method dps -o " + (*dir / "x.npy")));  // no clean prior is bundled
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("--prior"), std::string::npos) << r.output;
   const std::string missing = *dir / "no-such-default.pt";
-  r = run("AMBIENT_DEFAULT_PRIOR=" + missing + " " + AMBIENT_BINARY + " " + recon("--method adps -o " + (*dir / "x.npy")));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find(missing), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("--prior"), std::string::npos) << r.output;
+  for (const std::string method : {"adps", "dps"}) {  // each method's own default, named when missing
+    const std::string variable = method == "dps" ? "AMBIENT_DEFAULT_CLEAN_PRIOR=" : "AMBIENT_DEFAULT_PRIOR=";
+    r = run(variable + missing + " " + AMBIENT_BINARY + " " + recon("--method " + method + " -o " + (*dir / "x.npy")));
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.output.find(missing), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find("--prior"), std::string::npos) << r.output;
+  }
+  // The default clean prior is a clean one: dps takes it, adps refuses it.
+  r = run("AMBIENT_DEFAULT_CLEAN_PRIOR=" + clean + " " + AMBIENT_BINARY + " " +
+          recon("--method dps --samples 1 --steps 2 -o " + (*dir / "dps-default.npy")));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
   write_text(*dir / "fake.pt", "not a checkpoint");
   r = ambient(recon("--method adps --prior " + (*dir / "fake.pt") + " -o " + (*dir / "x.npy")));
   EXPECT_EQ(r.exit_code, 1);

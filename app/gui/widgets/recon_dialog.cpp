@@ -38,7 +38,7 @@ ReconDialog::ReconDialog(const QString& scan_path, QWidget* parent)
   steps_->setValue(50);
   samples_->setRange(1, 64);
   samples_->setValue(4);
-  prior_->setPlaceholderText("prior (.pt); empty: the bundled ambient prior (adps, aos)");
+  prior_->setPlaceholderText("prior (.pt); empty: the bundled one (ambient for adps and aos, clean for dps)");
   auto* browse = new QPushButton("Browse...");
   connect(browse, &QPushButton::clicked, this, [this] {
     const QString f = QFileDialog::getOpenFileName(this, "Prior", prior_->text(), "Priors (*.pt);;All files (*)");

@@ -42,9 +42,11 @@ bool is_prior_file(const std::string& path) {
   return path.size() > 3 && path.compare(path.size() - 3, 3, ".pt") == 0;
 }
 
-std::string default_prior_path() {
-  if (const char* chosen = std::getenv("AMBIENT_DEFAULT_PRIOR"); chosen && *chosen) return chosen;
-  return AMBIENT_BUNDLED_PRIOR;
+std::string default_prior_path(const std::string& method) {
+  const bool clean = method == "dps";
+  if (const char* chosen = std::getenv(clean ? "AMBIENT_DEFAULT_CLEAN_PRIOR" : "AMBIENT_DEFAULT_PRIOR"); chosen && *chosen)
+    return chosen;
+  return clean ? AMBIENT_BUNDLED_CLEAN_PRIOR : AMBIENT_BUNDLED_PRIOR;
 }
 
 void export_prior(const std::string& from, const std::string& to, bool full_precision, bool overwrite) {

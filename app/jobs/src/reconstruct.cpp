@@ -115,13 +115,14 @@ std::unique_ptr<recon::Reconstructor> make_method(const ReconRequest& r) {
     if (!r.prior.empty()) throw Error("--prior is for the diffusion-prior methods (adps, dps, aos), not " + r.method);
     return recon::make_reconstructor(r.method, options);
   }
-  // dps needs a clean prior, which Ambient does not ship; adps and aos default to the bundled ambient one.
-  if (r.prior.empty() && r.method == "dps") throw Error("--method dps needs a clean prior (--prior FILE)");
-  const std::string prior_path = r.prior.empty() ? default_prior_path() : r.prior;
+  const std::string prior_path = r.prior.empty() ? default_prior_path(r.method) : r.prior;
   if (r.prior.empty() && !std::filesystem::exists(prior_path))
     throw FileError(prior_path, "is missing: it is the default prior of --method " + r.method +
-                                    " (data-samples/priors/ in the source tree, or $AMBIENT_DEFAULT_PRIOR); give --prior FILE");
+                                    " (data-samples/priors/ in the source tree, or $AMBIENT_DEFAULT_" +
+                                    (r.method == "dps" ? "CLEAN_" : "") + "PRIOR); give --prior FILE");
+  const diffusion::Precision precision = diffusion::parse_precision(r.precision);
   auto prior = std::make_shared<diffusion::Prior>(read_prior(prior_path, diffusion::parse_device(r.device)));
+  prior->denoiser->set_precision(precision);
   diffusion::PosteriorReconOptions posterior = r.posterior;
   posterior.keep_samples = posterior.keep_samples || !r.sample_outputs.empty();
   try {

@@ -20,9 +20,10 @@ nlohmann::json read_prior_description(const std::string& path);
 // A name ending in .pt: prior files are LibTorch archives.
 bool is_prior_file(const std::string& path);
 
-// The prior adps and aos use without --prior: $AMBIENT_DEFAULT_PRIOR when set, else the
-// ambient prior bundled in the source tree (data-samples/priors/, see its README).
-std::string default_prior_path();
+// The prior `method` uses without --prior: for adps and aos $AMBIENT_DEFAULT_PRIOR when set,
+// else the ambient prior bundled in the source tree; for dps $AMBIENT_DEFAULT_CLEAN_PRIOR,
+// else the bundled clean prior (data-samples/priors/, see its README).
+std::string default_prior_path(const std::string& method);
 
 // Writes the prior of checkpoint `from` to `to` without its training state (save_prior), in
 // half precision unless `full_precision`; atomically, refusing to replace `to` unless `overwrite`.
