@@ -3,7 +3,8 @@
 // pass on a batch of samples and the backward pass to its input. BM_GuidedStep is one whole
 // A-DPS step at the same batch: the view Ã^H Ã x, the network, the data residual through
 // 8 coils and its gradient, the ODE update. Their ratio is the step's overhead
-// (bench/run-posterior-benchmarks.sh writes it down).
+// (bench/run-posterior-benchmarks.sh writes it down). Both run in each network precision
+// (the second argument: 1 = bfloat16 under autocast, `ambient recon --precision`).
 #include <benchmark/benchmark.h>
 #include <torch/torch.h>
 
@@ -17,11 +18,12 @@ using namespace ambient;
 
 constexpr int64_t kSize = 128, kCoils = 8;
 
-diffusion::EdmDenoiser ambient_network() {
+diffusion::EdmDenoiser ambient_network(bool bfloat16) {
   diffusion::UNetConfig unet = diffusion::UNetConfig::cpu_preset();
   unet.in_channels = 4;
   diffusion::EdmDenoiser d(unet, diffusion::EdmConfig{});
   d->eval();
+  d->set_precision(bfloat16 ? diffusion::Precision::bfloat16 : diffusion::Precision::float32);
   return d;
 }
 
@@ -46,7 +48,7 @@ torch::Tensor unit_maps() {
 // Forward on [Re, Im, mask, 1] inputs and backward to the image channels.
 void BM_NetworkForwardBackward(benchmark::State& state) {
   const int64_t n = state.range(0);
-  diffusion::EdmDenoiser d = ambient_network();
+  diffusion::EdmDenoiser d = ambient_network(state.range(1) == 1);
   const torch::Tensor condition = torch::cat({masks(n, 5).to(torch::kFloat).unsqueeze(1), torch::ones({n, 1, kSize, kSize})}, 1);
   const torch::Tensor sigma = torch::full({n}, 1.0);
   for (auto _ : state) {
@@ -56,12 +58,16 @@ void BM_NetworkForwardBackward(benchmark::State& state) {
   }
   state.counters["samples/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_NetworkForwardBackward)->Arg(1)->Arg(4)->ArgName("batch")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_NetworkForwardBackward)
+    ->ArgsProduct({{1, 4}, {0, 1}})
+    ->ArgNames({"batch", "bfloat16"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 // One A-DPS step (Euler) for a batch of samples of one 8-coil R = 4 slice.
 void BM_GuidedStep(benchmark::State& state) {
   const int64_t n = state.range(0);
-  diffusion::EdmDenoiser d = ambient_network();
+  diffusion::EdmDenoiser d = ambient_network(state.range(1) == 1);
   const torch::Tensor a_tilde = masks(n, 5);
   diffusion::Measurement m;
   m.maps = unit_maps();
@@ -78,7 +84,11 @@ void BM_GuidedStep(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(diffusion::guided_samples(denoiser, m, o).data_ptr());
   state.counters["samples/s"] = benchmark::Counter(static_cast<double>(n), benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_GuidedStep)->Arg(1)->Arg(4)->ArgName("batch")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_GuidedStep)
+    ->ArgsProduct({{1, 4}, {0, 1}})
+    ->ArgNames({"batch", "bfloat16"})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

@@ -99,12 +99,15 @@ for name, label in [("steps-reference", f"{reference_steps} Euler steps, dps gui
     print(f"| {label} | {p[0]:.2f} | {s[0]:.4f} | {rows(name)[0]['network_evaluations']} | {seconds_per_slice(name):.1f} |")
 bench = {b["name"]: b for b in json.load(open(f"{work}/bench.json"))["benchmarks"]}
 print("\n## Cost of one sampler step\n")
-print("| batch (samples) | network forward + backward ms | one adps step ms | ratio |")
-print("|---|---|---|---|")
+print("The network in float32 (the default) and in bfloat16 (`--precision bfloat16`, LibTorch's autocast):\n")
+print("| batch (samples) | precision | network forward + backward ms | one adps step ms | ratio | step speed-up from bfloat16 |")
+print("|---|---|---|---|---|---|")
 for n in [1, 4]:
-    net = bench[f"BM_NetworkForwardBackward/batch:{n}/real_time"]["real_time"]
-    step = bench[f"BM_GuidedStep/batch:{n}/real_time"]["real_time"]
-    print(f"| {n} | {net:.1f} | {step:.1f} | {step / net:.2f} |")
+    step_of = lambda b: bench[f"BM_GuidedStep/batch:{n}/bfloat16:{b}/real_time"]["real_time"]
+    for b, precision in [(0, "float32"), (1, "bfloat16")]:
+        net = bench[f"BM_NetworkForwardBackward/batch:{n}/bfloat16:{b}/real_time"]["real_time"]
+        step = step_of(b)
+        print(f"| {n} | {precision} | {net:.1f} | {step:.1f} | {step / net:.2f} | {step_of(0) / step:.2f}x |")
 print(f"\nPeak memory of one adps reconstruction ({step_slices} slices, R = 8): "
       f"{int(mem_adps) / 1024:.0f} MiB (the binary alone: {int(mem_base) / 1024:.0f} MiB).")
 EOF

@@ -66,6 +66,21 @@ TEST_F(PosteriorRecon, SeedsMakeRunsReproducible) {
   EXPECT_EQ(nrmse(io::read_image(*dir / "one.npy", read).data, io::read_image(*dir / "two.npy", read).data), 0);
 }
 
+TEST_F(PosteriorRecon, BfloatPrecisionGivesTheFloatImage) {
+  for (const char* precision : {"float32", "bfloat16"})
+    ASSERT_EQ(ambient(recon("--method adps --prior " + (*dir / "ambient/checkpoint.pt") + " --samples 2 --steps 3 " +
+                            "--precision " + precision + " -o " + (*dir / (std::string(precision) + ".npy"))))
+                  .exit_code,
+              0);
+  io::ReadOptions read;
+  EXPECT_LT(nrmse(io::read_image(*dir / "bfloat16.npy", read).data, io::read_image(*dir / "float32.npy", read).data),
+            1e-2);
+  const auto r = ambient(recon("--method adps --precision half -o " + (*dir / "half.npy")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("precision"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(*dir / "half.npy"));
+}
+
 TEST_F(PosteriorRecon, DpsAndAosRunWithTheirPriors) {
   auto r = ambient(recon("--method dps --prior " + (*dir / "clean/checkpoint.pt") + " --samples 2 --steps 3 -o " +
                          (*dir / "dps.npy")));

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -80,6 +81,21 @@ TEST_F(TrainCommand, WritesARunDirectoryAndResumesExactly) {
   // And training moved the weights: a 2-step prior samples differently.
   ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "short") + " --steps 2").exit_code, 0);
   EXPECT_NE(samples_of(dir / "straight/checkpoint.pt", "d.npy"), samples_of(dir / "short/checkpoint.pt", "e.npy"));
+}
+
+TEST_F(TrainCommand, TrainsInBfloat16AndResumesInEitherPrecision) {
+  auto r = ambient("-q train" + common() + "--run " + (dir / "bf16") + " --steps 2 --precision bfloat16");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(nlohmann::json::parse(read_all(dir / "bf16/config.json"))["precision"], "bfloat16");
+  std::ifstream log(dir / "bf16/log.jsonl");
+  std::string line;
+  while (std::getline(log, line)) EXPECT_TRUE(std::isfinite(nlohmann::json::parse(line)["loss"].get<double>())) << line;
+  r = ambient("-q train" + common() + "--run " + (dir / "bf16") + " --steps 3 --resume");  // float32 from here
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = ambient("-q train" + common() + "--run " + (dir / "bad") + " --steps 2 --precision half");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("precision"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "bad/checkpoint.pt"));
 }
 
 TEST_F(TrainCommand, ResumesAfterKillMinus9AsIfNeverStopped) {
