@@ -5,14 +5,14 @@
 #           reconstructions of the R = 4 training data, simulated back into k-space);
 #   priors  clean (fs), ambient at R = 2, 4, 8, clean on the L1 images (l1), tweedie and
 #           clean (noisy-clean) on the noisy data; all the same network, steps and batch;
+#   export  each finished prior exported (ambient export-prior: averaged weights, half
+#           precision) to $PRIOR_STORE (committed_prior below), where git keeps it;
 #   recon   the held-out slices at R = 2, 4, 6, 8 (random lines + 12 ACS) with zf, sense, cs,
 #           aos and adps (each ambient prior) and dps (fs and l1); the priors' held-out
 #           denoising errors;
 #   real    the fully sampled real 8-coil brain of ../shared/data-raw at R = 4 and 8;
 #   knee    the ambient R = 4 brain prior fine-tuned on 16 real knees (simulated 8-coil
 #           k-space, R = 4) against the un-tuned prior on the other 4;
-#   export  each finished prior exported (ambient export-prior: averaged weights, half
-#           precision) to data-samples/priors/, where git keeps it (committed_prior below);
 #   report  docs/results.md and its figures (scripts/results-report.py).
 # Resumable: every stage keeps what is done (finished priors, existing reports) and an
 # interrupted training resumes from its checkpoint. A prior committed under
@@ -152,14 +152,15 @@ stage_priors() {
   }
 }
 
-# Each prior finished in $results but not yet committed (or committed older) is exported
-# to its committed_prior path; `git add` it to keep it.
+# Each prior finished in $results is exported to its committed_prior path unless a prior
+# of as many steps or more is there already (never a weaker one over a stronger one);
+# `git add` it to keep it.
 stage_export() {
   local p run out
   for p in $priors; do
     run=$results/priors/$p/checkpoint.pt out=$(committed_prior "$p")
     [ -f "$run" ] && [ "$(step_of "$run")" -ge "$steps" ] || continue
-    [ -f "$out" ] && [ "$out" -nt "$run" ] && continue
+    [ -f "$out" ] && [ "$(step_of "$out")" -ge "$(step_of "$run")" ] && continue
     say "export $p -> $out"
     mkdir -p "$store"
     "$ambient" -q export-prior "$run" -o "$out" --force
@@ -258,7 +259,7 @@ stage_knee() {
     local resume=(--from "$brain")
     [ -f "$run/checkpoint.pt" ] && resume=(--resume)
     "$ambient" finetune "${resume[@]}" "${tune[@]}" --run "$run" --objective ambient $mask --accel 4 \
-      --steps "$finetune_steps" --batch 8 --log-every 25 --checkpoint-every 100
+      --steps "$finetune_steps" --batch 8 --precision "$precision" --log-every 25 --checkpoint-every 100
   fi
   local r p
   for r in 4 8; do

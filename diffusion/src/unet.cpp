@@ -52,10 +52,12 @@ namespace {
 
 int64_t groups_for(int64_t channels) { return std::max<int64_t>(1, std::min<int64_t>(32, channels / 4)); }
 
-// Group normalisation in float32 whatever the input's precision: under bfloat16 autocast
-// the convolutions hand it bfloat16, which LibTorch 1.13's CPU group norm refuses beside
-// float weights (and its statistics want the precision anyway).
-torch::Tensor normalise(torch::nn::GroupNorm& norm, const torch::Tensor& x) { return norm(x.to(torch::kFloat)); }
+// Group normalisation in the weights' precision: under bfloat16 autocast the convolutions
+// hand it bfloat16, which LibTorch 1.13's CPU group norm refuses beside float weights (and
+// its statistics want the precision anyway).
+torch::Tensor normalise(torch::nn::GroupNorm& norm, const torch::Tensor& x) {
+  return norm(x.to(norm->weight.scalar_type()));
+}
 
 // Residual block: norm, SiLU, conv, plus the noise embedding; norm, SiLU, dropout, conv.
 struct ResBlockImpl : torch::nn::Module {

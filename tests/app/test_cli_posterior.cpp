@@ -66,6 +66,18 @@ TEST_F(PosteriorRecon, SeedsMakeRunsReproducible) {
   EXPECT_EQ(nrmse(io::read_image(*dir / "one.npy", read).data, io::read_image(*dir / "two.npy", read).data), 0);
 }
 
+TEST_F(PosteriorRecon, TheBundledPriorsServeEveryMethodWithoutPrior) {
+  // data-samples/priors/: the ambient prior for adps and aos, the clean one for dps, on the
+  // bundled scan they were made for.
+  const std::string scan = std::string(AMBIENT_SOURCE_DIR) + "/data-samples/colin27-axial-8ch.h5";
+  for (const std::string method : {"aos", "adps", "dps"}) {
+    const auto r = run("env -u AMBIENT_DEFAULT_PRIOR -u AMBIENT_DEFAULT_CLEAN_PRIOR " + std::string(AMBIENT_BINARY) +
+                       " -q recon --mask random --accel 8 --acs 12 " + scan + " --method " + method +
+                       " --samples 1 --steps 2 -o " + (*dir / (method + "-bundled.npy")));
+    EXPECT_EQ(r.exit_code, 0) << method << ": " << r.output;
+  }
+}
+
 TEST_F(PosteriorRecon, BfloatPrecisionGivesTheFloatImage) {
   for (const char* precision : {"float32", "bfloat16"})
     ASSERT_EQ(ambient(recon("--method adps --prior " + (*dir / "ambient/checkpoint.pt") + " --samples 2 --steps 3 " +
@@ -110,7 +122,7 @@ TEST_F(PosteriorRecon, RefusesTheWrongPriorNamingTheFile) {
     EXPECT_NE(r.output.find(missing), std::string::npos) << r.output;
     EXPECT_NE(r.output.find("--prior"), std::string::npos) << r.output;
   }
-  // The default clean prior is a clean one: dps takes it, adps refuses it.
+  // dps's default comes from its own variable (a clean prior; adps refused that one above).
   r = run("AMBIENT_DEFAULT_CLEAN_PRIOR=" + clean + " " + AMBIENT_BINARY + " " +
           recon("--method dps --samples 1 --steps 2 -o " + (*dir / "dps-default.npy")));
   EXPECT_EQ(r.exit_code, 0) << r.output;

@@ -66,6 +66,16 @@ TEST(EdmDenoiser, BfloatPrecisionRunsTheNetworkUnderAutocastOnly) {
   const torch::Tensor fast = d->forward(x_in, sigma);
   EXPECT_EQ(fast.scalar_type(), torch::kFloat);
   EXPECT_FALSE(at::autocast::is_cpu_enabled());  // the caller's state is back
+  {  // also a caller's own autocast, enabled one level deep (LibTorch 1.13's CPU autocast
+     // knows bfloat16 alone, so the type cannot differ)
+    at::autocast::set_cpu_enabled(true);
+    at::autocast::increment_nesting();
+    torch::NoGradGuard no_grad;
+    d->forward(x, sigma);
+    EXPECT_TRUE(at::autocast::is_cpu_enabled());
+    EXPECT_EQ(at::autocast::decrement_nesting(), 0);  // the guard's own level is gone
+    at::autocast::set_cpu_enabled(false);
+  }
   // bfloat16 keeps about 3 significant digits of the network's part: close, but not the
   // float32 result (which would mean autocast never engaged).
   const double relative = ((fast - exact).norm() / (exact - skip).norm()).item<double>();
