@@ -24,8 +24,6 @@ Precision parse_precision(const std::string& name) {
   throw Error("unknown precision '" + name + "' (float32 or bfloat16)");
 }
 
-std::string to_string(Precision precision) { return precision == Precision::bfloat16 ? "bfloat16" : "float32"; }
-
 namespace {
 
 // bfloat16 autocast on `device`'s kind for the guard's lifetime; the thread's previous
@@ -94,7 +92,7 @@ torch::Tensor EdmDenoiserImpl::forward(const torch::Tensor& x, const torch::Tens
     const BfloatAutocast autocast(input.device());
     network_output = unet_->forward(input, c_noise);
   }
-  return c_skip * x + c_out * network_output.to(torch::kFloat);
+  return c_skip * x + c_out * network_output.to(x.scalar_type());
 }
 
 torch::Tensor sample_training_sigma(int64_t batch, const EdmConfig& edm, at::Generator generator) {

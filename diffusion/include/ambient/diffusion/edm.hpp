@@ -33,7 +33,6 @@ struct EdmConfig {
 // bfloat16's 3 significant digits.
 enum class Precision { float32, bfloat16 };
 Precision parse_precision(const std::string& name);  // "float32" or "bfloat16"; Error otherwise
-std::string to_string(Precision precision);
 
 void to_json(nlohmann::json& j, const EdmConfig& c);
 void from_json(const nlohmann::json& j, EdmConfig& c);
@@ -48,7 +47,6 @@ class EdmDenoiserImpl : public torch::nn::Module {
                         const torch::Tensor& condition = {});
   const EdmConfig& edm() const { return edm_; }
   void set_precision(Precision precision) { precision_ = precision; }
-  Precision precision() const { return precision_; }
   UNet& network() { return unet_; }
 
  private:
