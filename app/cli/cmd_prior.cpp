@@ -113,14 +113,17 @@ void add_evaluate_prior_command(CLI::App& app, const GlobalOptions& global) {
   c->footer(
       "Adds Gaussian noise of each --sigma to the normalised images of fully sampled held-out scans "
       "and reports the prior's denoising error ||D(x + sigma n) - x||^2 / ||x||^2 (and the noisy "
-      "input's, for scale). An ambient prior sees the noisy image through its own random masks Ã; "
-      "its estimate averages --masks draws. Compares priors trained with different objectives on "
-      "one footing.\n\n"
+      "input's, for scale). An ambient prior sees the noisy image through its own random masks Ã: "
+      "it is run on --masks draws, and each k-space line of its estimate is the mean over the draws "
+      "whose Ã kept that line (the mean of all draws for a line none kept; --mean-of-draws: the plain "
+      "mean of the draws' images). Compares priors trained with different objectives on one footing.\n\n"
       "Example: ambient evaluate-prior runs/ambient-r4/checkpoint.pt generated/colin27/heldout-axial.h5 --sigma 0.2");
   c->add_option("prior", r->prior, "prior file")->required();
   c->add_option("data", r->data.inputs, "fully sampled k-space files or folders")->required();
   c->add_option("--sigma", r->sigmas, "noise level(s) in normalised units")->capture_default_str();
-  c->add_option("--masks", r->masks, "ambient priors: masks Ã averaged per image")->capture_default_str();
+  c->add_option("--masks", r->masks, "ambient priors: masks Ã drawn per image")->capture_default_str();
+  c->add_flag("--mean-of-draws", r->mean_of_draws,
+              "ambient priors: average the draws' whole images instead of combining them line by line");
   c->add_option("--seed", r->seed, "seed of the noise and masks")->capture_default_str();
   add_training_data_options(*c, r->data);
   c->callback([r, &global] {

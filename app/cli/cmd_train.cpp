@@ -59,6 +59,12 @@ void add_train_options(CLI::App& c, jobs::TrainRequest& r, bool fine_tune) {
   if (!fine_tune)
     c.add_option("--network", r.network, "cpu or gpu preset, or a JSON file of the U-Net's settings")
         ->capture_default_str();
+  c.add_option("--noise-mean", r.noise_mean,
+               std::string("training noise levels sigma ~ exp(N(MEAN, STD^2)) (EDM's P_mean; default ") +
+                   (fine_tune ? "the prior's)" : "-1.2)"));
+  c.add_option("--noise-std", r.noise_std,
+               std::string("spread of log sigma in training (EDM's P_std; default ") +
+                   (fine_tune ? "the prior's)" : "1.2)"));
   c.add_option("--steps", r.steps, "total optimiser steps of the run")->capture_default_str();
   c.add_option("--device", r.device, "where to train: cpu, cuda[:N] or auto (CUDA when this LibTorch has it)")
       ->capture_default_str();

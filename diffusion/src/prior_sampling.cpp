@@ -4,6 +4,8 @@
 #include <torch/torch.h>
 
 #include "ambient/core/error.hpp"
+#include "ambient/diffusion/objectives.hpp"
+#include "ambient/recon/fft.hpp"
 #include "ambient/recon/masks.hpp"
 
 namespace ambient::diffusion {
@@ -39,6 +41,34 @@ Denoiser prior_denoiser(Prior& prior, const torch::Tensor& masks, const torch::T
     torch::NoGradGuard no_grad;
     return apply_prior(prior, x, torch::full({x.size(0)}, sigma, x.options()), masks, maps);
   };
+}
+
+torch::Tensor kept_line_estimate(Prior& prior, const torch::Tensor& x, double sigma, const torch::Tensor& masks,
+                                 const torch::Tensor& maps) {
+  if (masks.dim() != 4 || masks.size(1) != x.size(0)) throw Error("kept_line_estimate needs masks [draws, batch, H, W]");
+  torch::NoGradGuard no_grad;
+  const torch::Tensor coils =
+      maps.defined() ? maps.to(x.device())
+                     : torch::ones({x.size(0), 1, x.size(2), x.size(3)}, x.options().dtype(torch::kComplexFloat));
+  torch::Tensor kept_sum, kept_count, all_sum;
+  for (int64_t k = 0; k < masks.size(0); ++k) {
+    const torch::Tensor m = masks[k].to(x.device());
+    const torch::Tensor estimate = to_complex(prior_denoiser(prior, m, coils)(x, sigma)).unsqueeze(1);
+    const torch::Tensor kspace = recon::fft2c(coils * estimate);
+    const torch::Tensor kept = m.to(torch::kFloat).unsqueeze(1);
+    if (k == 0) {
+      kept_sum = kspace * kept;
+      kept_count = kept;
+      all_sum = kspace;
+    } else {
+      kept_sum += kspace * kept;
+      kept_count += kept;
+      all_sum += kspace;
+    }
+  }
+  const torch::Tensor combined =
+      torch::where(kept_count > 0, kept_sum / kept_count.clamp_min(1), all_sum / static_cast<double>(masks.size(0)));
+  return to_channels((coils.conj() * recon::ifft2c(combined)).sum(1));
 }
 
 torch::Tensor sample_prior(Prior& prior, int64_t count, int64_t height, int64_t width, const SamplerOptions& options,

@@ -132,12 +132,38 @@ TEST_F(TrainCommand, ResumesAfterKillMinus9AsIfNeverStopped) {
 TEST_F(TrainCommand, FineTunesSamplesAndAudits) {
   ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "base") + " --steps 2").exit_code, 0);
   auto r = ambient("-q finetune --from " + (dir / "base/checkpoint.pt") + data() + "--run " + (dir / "tuned") +
-                   " --steps 2");
+                   " --steps 2 --noise-mean 0.5 --noise-std 1.5");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   r = ambient("--json info " + (dir / "tuned/checkpoint.pt"));
   const auto info = nlohmann::json::parse(r.output);
   EXPECT_EQ(info["fine_tuned_from"]["step"], 2);
   EXPECT_EQ(info["step"], 2);
+  EXPECT_EQ(info["edm"]["p_mean"], 0.5);  // the training noise levels as asked
+  EXPECT_EQ(info["edm"]["p_std"], 1.5);
+  EXPECT_EQ(info["edm"]["output_floor"], 0.3);  // the rest of the prior's EDM settings kept
+  r = ambient("-q finetune --from " + (dir / "base/checkpoint.pt") + data() + "--run " + (dir / "bad") +
+              " --steps 2 --noise-std 0");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--noise-std"), std::string::npos) << r.output;
+
+  // Held-out denoising: the noisy input's error is sigma^2 per pixel over the images' energy,
+  // whatever the prior; an ambient prior's line-by-line combination of its draws is not
+  // their plain mean.
+  const std::string evaluate = "-q --json evaluate-prior " + (dir / "tuned/checkpoint.pt") + " " + (dir / "data") +
+                               " --cache " + (dir / "cache") + " --kernel 4 --sigma 0.1 --sigma 0.4 --masks 3";
+  r = ambient(evaluate);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto kept = nlohmann::json::parse(r.output)["errors"];
+  ASSERT_EQ(kept.size(), 2u);
+  EXPECT_NEAR(kept[1]["input_nmse"].get<double>() / kept[0]["input_nmse"].get<double>(), 16, 1.5);
+  r = ambient(evaluate + " --mean-of-draws");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto mean = nlohmann::json::parse(r.output)["errors"];
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(mean[i]["input_nmse"], kept[i]["input_nmse"]);  // the same noise
+    EXPECT_TRUE(std::isfinite(kept[i]["prior_nmse"].get<double>()));
+    EXPECT_NE(mean[i]["prior_nmse"], kept[i]["prior_nmse"]);
+  }
 
   r = ambient("-q --json sample " + (dir / "tuned/checkpoint.pt") + " --count 3 --steps 4 -o " + (dir / "s.png") +
               " -o " + (dir / "s.npy"));

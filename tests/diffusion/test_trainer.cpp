@@ -10,6 +10,7 @@
 #include "ambient/diffusion/checkpoint.hpp"
 #include "ambient/diffusion/prior_sampling.hpp"
 #include "ambient/diffusion/training_set.hpp"
+#include "ambient/recon/fft.hpp"
 #include "ambient/recon/masks.hpp"
 #include "diffusion_test_support.hpp"
 #include "test_support.hpp"
@@ -117,6 +118,38 @@ TEST(Checkpoint, AmbientPriorsCarryCoilMapsAndSampleThroughThem) {
   EXPECT_EQ(diffusion::sample_prior(prior, 3, 8, 8, {2}, 0).sizes(), (std::vector<int64_t>{3, 8, 8}));
   prior.sampling_maps = torch::Tensor();
   EXPECT_THROW(diffusion::sample_prior(prior, 3, 8, 8, {2}, 0), Error);
+}
+
+// Denoising an image seen whole with an ambient prior: each k-space line comes from the
+// draws whose Ã kept it, a line none kept from all draws.
+TEST(Checkpoint, KeptLineEstimateTakesEachLineFromTheDrawsThatSawIt) {
+  const diffusion::TrainingSet data = small_ambient_set();
+  auto t = small_trainer();
+  train(*t, data, 1);
+  std::stringstream file;
+  diffusion::save_checkpoint(file, *t, {{"sampling_mask", {{"kind", "random"}, {"acceleration", 2.5}, {"calibration", 2}}}});
+  diffusion::Prior prior = diffusion::Checkpoint(file).prior();
+  const torch::Tensor x = torch::randn({3, 2, 8, 8});
+  const torch::Tensor m1 = diffusion::ambient_masks(prior.description, 3, 8, 8, 1).to(torch::kFloat);
+  const torch::Tensor m2 = diffusion::ambient_masks(prior.description, 3, 8, 8, 2).to(torch::kFloat);
+  ASSERT_GT((m1 * (1 - m2)).sum().item<double>(), 0);  // lines only the first draw kept
+  ASSERT_GT(((1 - m1) * (1 - m2)).sum().item<double>(), 0);  // lines neither kept
+
+  // One coil of ones: the combination is exact in the image's own k-space.
+  const torch::Tensor k1 = recon::fft2c(diffusion::to_complex(diffusion::prior_denoiser(prior, m1)(x, 0.3)));
+  const torch::Tensor k2 = recon::fft2c(diffusion::to_complex(diffusion::prior_denoiser(prior, m2)(x, 0.3)));
+  const torch::Tensor combined =
+      recon::fft2c(diffusion::to_complex(diffusion::kept_line_estimate(prior, x, 0.3, torch::stack({m1, m2}), {})));
+  const torch::Tensor both = m1 * m2, neither = (1 - m1) * (1 - m2);
+  const torch::Tensor expected = m1 * (1 - m2) * k1 + m2 * (1 - m1) * k2 + (both + neither) * (k1 + k2) / 2;
+  EXPECT_TRUE(torch::allclose(combined, expected, 1e-4, 1e-5));
+
+  // Coil maps normalised per pixel: draws with the same mask give that mask's estimate back.
+  torch::Tensor maps = torch::randn({3, 3, 8, 8}, torch::kComplexFloat);
+  maps = maps / torch::sqrt(maps.abs().pow(2).sum(1, true));
+  EXPECT_TRUE(torch::allclose(diffusion::kept_line_estimate(prior, x, 0.3, torch::stack({m1, m1}), maps),
+                              diffusion::prior_denoiser(prior, m1, maps)(x, 0.3), 1e-4, 1e-5));
+  EXPECT_THROW(diffusion::kept_line_estimate(prior, x, 0.3, m1, maps), Error);
 }
 
 TEST(BatchLoader, HandsAFailureToTheCallerInsteadOfTerminating) {

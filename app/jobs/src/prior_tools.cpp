@@ -212,15 +212,23 @@ std::vector<DenoisingError> evaluate_prior(const EvaluatePriorRequest& r, Progre
       const int64_t b = std::min<int64_t>(4, n - start);
       const torch::Tensor x = data.set.images.narrow(0, start, b);
       const torch::Tensor noisy = x + sigma * at::normal(0.0, 1.0, x.sizes(), g);
-      torch::Tensor estimate = torch::zeros_like(x);
-      for (int64_t k = 0; k < draws; ++k) {
-        const torch::Tensor masks =
-            ambient ? diffusion::ambient_masks(prior.description, b, height, width, r.seed * 104729 + start * 31 + k)
-                    : torch::Tensor();
-        // Each held-out slice through its own coil maps, as in training.
-        estimate += diffusion::prior_denoiser(prior, masks, data.set.maps.narrow(0, start, b))(noisy, sigma);
+      // Each held-out slice through its own coil maps, as in training.
+      const torch::Tensor maps = data.set.maps.narrow(0, start, b);
+      torch::Tensor estimate;
+      if (!ambient) {
+        estimate = diffusion::prior_denoiser(prior)(noisy, sigma);
+      } else {
+        std::vector<torch::Tensor> masks;
+        for (int64_t k = 0; k < draws; ++k)
+          masks.push_back(diffusion::ambient_masks(prior.description, b, height, width, r.seed * 104729 + start * 31 + k));
+        if (r.mean_of_draws) {
+          estimate = torch::zeros_like(x);
+          for (const auto& m : masks) estimate += diffusion::prior_denoiser(prior, m, maps)(noisy, sigma);
+          estimate /= static_cast<double>(draws);
+        } else {
+          estimate = diffusion::kept_line_estimate(prior, noisy, sigma, torch::stack(masks), maps);
+        }
       }
-      estimate /= static_cast<double>(draws);
       error_input += (noisy - x).pow(2).sum().item<double>();
       error_prior += (estimate - x).pow(2).sum().item<double>();
       energy += x.pow(2).sum().item<double>();

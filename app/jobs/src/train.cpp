@@ -252,6 +252,11 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
     // their k-space energy (up to 14 %) outside a random R = 5 line mask with 12 ACS lines.
     if (objective->condition_channels() > 0) edm.output_floor = 0.3;
     if (from) edm = from->description().at("edm").get<diffusion::EdmConfig>();
+    if (r.noise_mean) edm.p_mean = *r.noise_mean;
+    if (r.noise_std) {
+      if (!(*r.noise_std > 0)) throw Error("--noise-std must be > 0");
+      edm.p_std = *r.noise_std;
+    }
     trainer = std::make_unique<diffusion::Trainer>(unet, edm, objective, r.trainer);
     if (from) {
       diffusion::Prior start = from->prior();
@@ -267,7 +272,8 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
       nlohmann::json config = {{"objective", r.objective}, {"extra_acceleration", r.extra_acceleration},
                                {"consistency_weight", r.consistency_weight},
                                {"network", r.network}, {"trainer", r.trainer}, {"precision", r.precision}, {"steps", r.steps},
-                               {"batch", r.batch}, {"inputs", r.data.inputs}, {"from", r.from}};
+                               {"batch", r.batch}, {"inputs", r.data.inputs}, {"from", r.from},
+                               {"noise_mean", edm.p_mean}, {"noise_std", edm.p_std}};
       write_json(dir / "config.json", config);
       write_json(dir / "manifest.json", description["data"]);
     }

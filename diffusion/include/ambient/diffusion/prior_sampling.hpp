@@ -26,6 +26,16 @@ torch::Tensor apply_prior(Prior& prior, const torch::Tensor& x, const torch::Ten
 // ignored for clean and Tweedie priors).
 Denoiser prior_denoiser(Prior& prior, const torch::Tensor& masks = {}, const torch::Tensor& maps = {});
 
+// An ambient prior's estimate of x0 from an image x_σ [b, 2, H, W] seen whole, as in
+// denoising a fully sampled scan. The network only ever saw Ã^H Ã x_σ, so it is run once per
+// mask draw in `masks` [draws, b, H, W], and the estimates are combined in each coil's k-space
+// (`maps` [b, coil, H, W]; undefined: one coil of ones): a sample takes the mean of the draws
+// whose Ã kept it, where the network saw it (noisy) and denoised it, and the mean of all draws
+// where no Ã kept it, where the network could only inpaint. The plain mean of the draws
+// throws away what x_σ says about the lines each Ã hides.
+torch::Tensor kept_line_estimate(Prior& prior, const torch::Tensor& x, double sigma, const torch::Tensor& masks,
+                                 const torch::Tensor& maps);
+
 // `count` prior samples [count, H, W] complex64, in normalised units. An ambient prior's
 // sample i sees the coil maps maps[i % K] of `maps` [K, coil, H, W], by default its own
 // sampling_maps; Error when it has none.

@@ -84,13 +84,15 @@ AuditSummary audit(const AuditRequest& request, Progress& progress);
 
 // How well a prior denoises held-out images: x = the data's images (give fully sampled
 // scans: they are the ground truth), x_sigma = x + sigma n, error ||D(x_sigma) - x||^2 /
-// ||x||^2 over all slices. An ambient prior sees x_sigma only through its masks Ã: its
-// estimate is the mean of h(Ã^H Ã x_sigma, sigma, Ã) over `masks` draws of Ã.
+// ||x||^2 over all slices. An ambient prior sees x_sigma only through its masks Ã: it is run
+// on `masks` draws of Ã and its estimates h(Ã^H Ã x_sigma, sigma, Ã) combined line by line
+// (diffusion::kept_line_estimate) or, with mean_of_draws, averaged whole.
 struct EvaluatePriorRequest {
   std::string prior;
   TrainingDataOptions data;
   std::vector<double> sigmas{0.2};
   int64_t masks = 8;
+  bool mean_of_draws = false;
   uint64_t seed = 0;
 };
 

@@ -8,6 +8,7 @@
 //   samples-STEP.png  a grid of prior samples at each sampling point and at the end
 // A run resumes from its checkpoint (`resume`) exactly where it stopped, refusing when the
 // training data changed; a fine-tune starts from another prior's averaged weights.
+#include <optional>
 #include <string>
 
 #include "ambient/core/progress.hpp"
@@ -26,6 +27,9 @@ struct TrainRequest {
   std::string precision = "float32";  // or bfloat16: the network under autocast (edm.hpp)
   std::string device = "cpu";         // cpu, cuda[:N] or auto (data-parallel CUDA: cuda:LOCAL_RANK)
   diffusion::TrainerOptions trainer;
+  // Training noise levels sigma ~ exp(N(mean, std^2)) (EDM's P_mean, P_std); unset: EDM's
+  // -1.2, 1.2, or the --from prior's on fine-tuning.
+  std::optional<double> noise_mean, noise_std;
   int64_t steps = 10000;              // total optimiser steps of the run
   int64_t batch = 8;
   int64_t log_every = 10;
