@@ -131,8 +131,9 @@ def main():
 
     w.append("## Held-out denoising error of each prior\n")
     w.append("`ambient evaluate-prior` on the held-out slices: ||D(x + σn) − x||² / ||x||² (an ambient prior "
-             "averages 8 draws of its mask Ã; it sees the noisy image only through them, so its error cannot fall "
-             "below what those masks hide: its σ = 0.05 column is that floor, which a clean prior does not have).\n")
+             "sees the noisy image only through its masks Ã: it is run on 8 draws of Ã, and each k-space line of "
+             "its estimate comes from the draws whose Ã kept that line; about a third of the lines no draw keeps "
+             "are inpainted, a floor a clean prior does not have, visible at σ = 0.05).\n")
     denoise = {}
     for name in PRIOR_TEXT:
         path = f"{res}/denoising/{name}.json"
