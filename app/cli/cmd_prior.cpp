@@ -19,6 +19,8 @@ void add_sampler_options(CLI::App& c, diffusion::SamplerOptions& s) {
   c.add_option("--sigma-min", s.sigma_min, "smallest noise level")->capture_default_str();
   c.add_option("--rho", s.rho, "schedule curvature (Karras et al.)")->capture_default_str();
   c.add_flag("!--euler", s.heun, "first-order Euler steps instead of Heun's");
+  c.add_option("--churn", s.churn, "EDM's S_churn: noise re-injected per step (0: the deterministic ODE)")
+      ->capture_default_str();
 }
 
 }  // namespace
@@ -29,7 +31,8 @@ void add_sample_command(CLI::App& app, const GlobalOptions& global) {
   auto size = std::make_shared<std::string>();
   CLI::App* c = app.add_subcommand("sample", "draw images from a trained prior");
   c->footer(
-      "Draws images from a prior with EDM's deterministic sampler (Heun, Karras schedule). "
+      "Draws images from a prior with EDM's sampler (Heun, Karras schedule; --churn re-injects noise each "
+      "step, its stochastic form). "
       "Ambient priors use the fixed-mask sampler: one random further-subsampled mask per image, "
       "drawn by the prior's own rule and kept for the whole trajectory, seen through the coil "
       "maps of one of a few training slices the prior carries (or --maps-from). A .png output is a grid "

@@ -46,7 +46,7 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   c.add_option("--rho", s.schedule.rho, "schedule curvature (Karras et al.)")->capture_default_str();
   c.add_flag("--heun,!--euler", s.schedule.heun, "Heun's second-order steps (one extra forward pass per step)")
       ->capture_default_str();
-  c.add_option("--churn", s.churn, "EDM's S_churn: noise re-injected per step")->capture_default_str();
+  c.add_option("--churn", s.schedule.churn, "EDM's S_churn: noise re-injected per step")->capture_default_str();
   c.add_option_function<std::string>(
        "--guidance", [&s](const std::string& v) { s.guidance = diffusion::parse_guidance(v); },
        "pull toward the data: flow (the likelihood score in the ODE step; any step count) or dps "

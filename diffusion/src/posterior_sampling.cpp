@@ -79,7 +79,7 @@ torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& m
                              Progress& progress) {
   check_shapes(m);
   if (o.samples < 1) throw Error("--samples must be at least 1");
-  if (!(o.zeta >= 0) || !(o.churn >= 0)) throw Error("--zeta and --churn must be >= 0");
+  if (!(o.zeta >= 0)) throw Error("--zeta must be >= 0");
   const std::vector<double> sigmas = edm_schedule(o.schedule);
   const int64_t n = o.samples, height = m.kspace.size(1), width = m.kspace.size(2);
   const torch::Device device = m.kspace.device();
@@ -88,7 +88,7 @@ torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& m
   const torch::Tensor y = m.kspace * m.mask.unsqueeze(0);
   const double noise_level = noise_norm(m);
   // EDM's stochastic sampler: re-inject noise to raise sigma by a factor 1 + gamma per step.
-  const double gamma = std::min(o.churn / o.schedule.steps, std::sqrt(2.0) - 1);
+  const double gamma = churn_factor(o.schedule);
 
   torch::Tensor x = at::normal(0.0, 1.0, {n, 2, height, width}, g).to(device) * sigmas[0];
   progress.begin("posterior sampling", o.schedule.steps);

@@ -93,7 +93,7 @@ torch::Tensor sample_prior(Prior& prior, int64_t count, int64_t height, int64_t 
                           .to(device);
     masks = masks.to(device);
   }
-  const torch::Tensor x = edm_sample(prior_denoiser(prior, masks, per_sample_maps), noise, options, progress);
+  const torch::Tensor x = edm_sample(prior_denoiser(prior, masks, per_sample_maps), noise, options, progress, seed + 1);
   return torch::view_as_complex(x.permute({0, 2, 3, 1}).contiguous()).cpu();
 }
 

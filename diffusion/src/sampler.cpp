@@ -1,5 +1,6 @@
 #include "ambient/diffusion/sampler.hpp"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <cmath>
@@ -19,14 +20,27 @@ std::vector<double> edm_schedule(const SamplerOptions& o) {
   return sigmas;
 }
 
+double churn_factor(const SamplerOptions& o) {
+  if (!(o.churn >= 0)) throw Error("--churn must be >= 0");
+  return std::min(o.churn / o.steps, std::sqrt(2.0) - 1);
+}
+
 torch::Tensor edm_sample(const Denoiser& denoiser, const torch::Tensor& noise, const SamplerOptions& o,
-                         Progress& progress) {
+                         Progress& progress, uint64_t seed) {
   const std::vector<double> sigmas = edm_schedule(o);
+  const double gamma = churn_factor(o);
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(seed);
   torch::Tensor x = noise * sigmas[0];
   progress.begin("sampling", o.steps);
   for (int i = 0; i < o.steps; ++i) {
     progress.throw_if_cancelled();
-    const double s = sigmas[i], next = sigmas[i + 1];
+    double s = sigmas[i];
+    const double next = sigmas[i + 1];
+    if (gamma > 0) {
+      const double raised = s * (1 + gamma);
+      x = x + std::sqrt(raised * raised - s * s) * at::normal(0.0, 1.0, x.sizes(), g).to(x.options());
+      s = raised;
+    }
     const torch::Tensor slope = (x - denoiser(x, s)) / s;
     torch::Tensor stepped = x + (next - s) * slope;
     if (o.heun && next > 0) {

@@ -41,11 +41,10 @@ struct Measurement {
 enum class Guidance { dps, flow };
 
 struct PosteriorOptions {
-  // steps, sigma_min, sigma_max, rho, heun. 50 Euler steps: on held-out Colin27 slices at
+  // steps, sigma_min, sigma_max, rho, heun, churn. 50 Euler steps: on held-out Colin27 slices at
   // R = 8 with flow guidance, 25, 50 and 100 steps gave 20.95, 21.00 and 21.03 dB
   // (docs/benchmarks-posterior.md has the comparison with the 500-step reference).
   SamplerOptions schedule{50, 0.002, 80, 7, false};
-  double churn = 0;    // EDM's S_churn: noise re-injected per step, min(churn / steps, sqrt 2 - 1)
   Guidance guidance = Guidance::flow;
   double zeta = 1.0;   // guidance weight (see Guidance)
   double sigma_data = 0.5;  // the prior's (flow guidance); posterior_samples takes the prior's own
