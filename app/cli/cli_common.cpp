@@ -39,6 +39,9 @@ void add_espirit_options(CLI::App& c, recon::EspiritOptions& e) {
       ->capture_default_str();
   c.add_option("--eigen-crop", e.crop, "zero the maps where the eigenvalue is below this (bart ecalib -c)")
       ->capture_default_str();
+  c.add_flag("--absorb-phase,!--keep-phase", e.absorb_phase,
+             "rotate the maps by the low-resolution image's phase so the images are nearly real (the phase "
+             "moves into the maps; the measurement model is unchanged)");
 }
 
 void add_mask_options(CLI::App& c, recon::MaskOptions& m) {

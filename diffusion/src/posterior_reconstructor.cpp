@@ -157,6 +157,7 @@ recon::EspiritOptions training_espirit_options(const Prior& prior, const recon::
   o.threshold = e.value("threshold", o.threshold);
   o.crop = e.value("crop", o.crop);
   o.rotate_phase = e.value("rotate_phase", o.rotate_phase);
+  o.absorb_phase = e.value("absorb_phase", false);  // priors from before it existed saw the maps' own phase
   return o;
 }
 

@@ -15,16 +15,33 @@ namespace ambient::recon {
 namespace {
 
 // The fully sampled centre block, at most `limit` on a side: [coil, cy, cx].
-at::Tensor calibration_data(const at::Tensor& kspace, const at::Tensor& mask, int64_t limit) {
+// The fully sampled centre, at most `limit` wide along each axis.
+CalibrationRegion calibration_block(const at::Tensor& mask, int64_t limit) {
   CalibrationRegion r = calibration_region(mask);
   auto shrink = [limit](int64_t& begin, int64_t& size, int64_t centre) {
     if (size <= limit) return;
     begin = std::max(begin, centre - limit / 2);
     size = limit;
   };
-  shrink(r.ky_begin, r.ky_size, kspace.size(1) / 2);
-  shrink(r.kx_begin, r.kx_size, kspace.size(2) / 2);
+  shrink(r.ky_begin, r.ky_size, mask.size(0) / 2);
+  shrink(r.kx_begin, r.kx_size, mask.size(1) / 2);
+  return r;
+}
+
+at::Tensor calibration_data(const at::Tensor& kspace, const CalibrationRegion& r) {
   return kspace.narrow(1, r.ky_begin, r.ky_size).narrow(2, r.kx_begin, r.kx_size);
+}
+
+// The phase of the low-resolution image the maps combine from the calibration data (a
+// Hann window over the block against ringing), as unit complex numbers [y, x].
+at::Tensor calibration_phase(const at::Tensor& kspace, const CalibrationRegion& r, const at::Tensor& maps) {
+  const at::Tensor window = at::outer(at::hann_window(r.ky_size + 2, false).narrow(0, 1, r.ky_size),
+                                      at::hann_window(r.kx_size + 2, false).narrow(0, 1, r.kx_size));
+  at::Tensor centre = at::zeros_like(kspace);
+  centre.narrow(1, r.ky_begin, r.ky_size).narrow(2, r.kx_begin, r.kx_size).copy_(calibration_data(kspace, r) * window);
+  const at::Tensor image = (maps.conj() * ifft2c(centre)).sum(0);
+  const at::Tensor magnitude = image.abs();
+  return at::where(magnitude > 0, image / magnitude.clamp_min(1e-30), at::ones_like(image));
 }
 
 // Leading eigenpairs of per-pixel Hermitian PSD matrices g [pixels, C, C] by power
@@ -71,7 +88,8 @@ void leading_eigenpairs(const at::Tensor& g, at::Tensor& vectors, at::Tensor& va
 EspiritResult espirit(const at::Tensor& kspace_in, const at::Tensor& mask, const EspiritOptions& o) {
   const at::Tensor kspace = kspace_in.to(at::kComplexFloat);
   const int64_t coils = kspace.size(0), ny = kspace.size(1), nx = kspace.size(2), k = o.kernel;
-  const at::Tensor acs = calibration_data(kspace, mask.to(at::kBool), o.calibration);
+  const CalibrationRegion region = calibration_block(mask.to(at::kBool), o.calibration);
+  const at::Tensor acs = calibration_data(kspace, region);
   if (acs.size(1) < k || acs.size(2) < k)
     throw Error("the fully sampled centre (" + std::to_string(acs.size(1)) + " x " +
                 std::to_string(acs.size(2)) + ") is smaller than the ESPIRiT kernel (" +
@@ -126,6 +144,7 @@ EspiritResult espirit(const at::Tensor& kspace_in, const at::Tensor& mask, const
   const at::Tensor keep = (values >= o.crop).to(at::kComplexFloat);
   EspiritResult result;
   result.maps = (maps * keep.unsqueeze(0)).reshape({coils, ny, nx}).contiguous();
+  if (o.absorb_phase) result.maps = result.maps * calibration_phase(kspace, region, result.maps).unsqueeze(0);
   result.eigenvalues = values.reshape({ny, nx}).to(at::kFloat).contiguous();
   result.kernels = n;
   return result;

@@ -59,6 +59,35 @@ TEST(Espirit, RecoversKnownMapsUpToPhase) {
   EXPECT_GT(overlap.min().item<float>(), 0.98);
 }
 
+// --absorb-phase: the object's smooth phase moves from the images into the maps; what the
+// maps do to an image (S x, each coil's view) is unchanged.
+TEST(Espirit, AbsorbedPhaseLeavesNearlyRealImagesAndTheSameCoilImages) {
+  const at::Tensor truth = recon::birdcage_maps(6, 48, 48);
+  const at::Tensor y = at::arange(48, at::kFloat).unsqueeze(1), x = at::arange(48, at::kFloat).unsqueeze(0);
+  at::Tensor object = at::zeros({48, 48}, at::kComplexFloat);
+  object.narrow(0, 8, 32).narrow(1, 8, 32).fill_(1);
+  object = object * at::polar(at::ones({48, 48}), 2.0 + 0.06 * y - 0.04 * x);  // a smooth phase
+  const at::Tensor coil_images = truth * object;
+  at::Tensor mask = at::zeros({48, 48}, at::kBool);
+  mask.narrow(0, 16, 16).fill_(true);                // 16 ACS lines
+  mask.slice(0, 0, 48, 3).fill_(true);               // and every third line
+  const at::Tensor kspace = recon::fft2c(coil_images) * mask;
+  recon::EspiritOptions keep, absorb;
+  absorb.absorb_phase = true;
+  const at::Tensor s_keep = recon::espirit(kspace, mask, keep).maps, s_absorb = recon::espirit(kspace, mask, absorb).maps;
+  EXPECT_TRUE(at::allclose(s_keep.abs(), s_absorb.abs(), 1e-4, 1e-5));
+
+  const at::Tensor image_keep = (s_keep.conj() * coil_images).sum(0), image_absorb = (s_absorb.conj() * coil_images).sum(0);
+  at::Tensor inside = at::zeros({48, 48}, at::kBool);  // the object less its edges, where the low
+  inside.narrow(0, 11, 26).narrow(1, 11, 26).fill_(true);  // resolution phase rings
+
+  const at::Tensor phase_keep = at::angle(image_keep.masked_select(inside)),
+                   phase_absorb = at::angle(image_absorb.masked_select(inside));
+  EXPECT_GT(at::abs(phase_keep).max().item<float>(), 1.0);
+  EXPECT_LT(at::abs(phase_absorb).max().item<float>(), 0.1) << "mean " << phase_absorb.mean().item<float>();
+  EXPECT_TRUE(at::allclose(s_absorb * image_absorb, s_keep * image_keep, 1e-4, 1e-5));
+}
+
 TEST(EspiritBadInput, TooSmallCalibrationOrNoData) {
   at::Tensor mask = at::zeros({32, 32}, at::kBool);
   mask.narrow(0, 14, 4).fill_(true);  // only 4 ACS lines

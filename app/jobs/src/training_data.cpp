@@ -53,6 +53,8 @@ nlohmann::json options_json(const TrainingDataOptions& o) {
                       {"read", {{"axes", o.read.axes}, {"group", o.read.ismrmrd.group},
                                 {"remove_oversampling", o.read.ismrmrd.remove_oversampling},
                                 {"repetition", o.read.ismrmrd.repetition}, {"contrast", o.read.ismrmrd.contrast}}}};
+  // Only when set, so the data hashes of runs from before the option stay what they were.
+  if (e.absorb_phase) j["espirit"]["absorb_phase"] = true;
   if (!o.mask.pattern.empty()) {
     j["mask"] = {{"pattern", o.mask.pattern}, {"acceleration", o.mask.options.acceleration},
                  {"calibration", o.mask.options.calibration}, {"seed", o.mask.options.seed}};

@@ -16,6 +16,12 @@ struct EspiritOptions {
   double threshold = 0.001;    // -t
   double crop = 0.8;           // -c
   bool rotate_phase = true;    // phase relative to the first principal component (not -P)
+  // Rotate the maps by the phase of the low-resolution image they combine from the
+  // calibration data, so the images they give are nearly real and positive: the smooth
+  // phase (of the object and of the reference the maps are relative to, different for every
+  // slice) moves into the maps, and A = M F S with the images they give is the same operator.
+  // What a diffusion prior is spared learning.
+  bool absorb_phase = false;
 };
 
 struct EspiritResult {
