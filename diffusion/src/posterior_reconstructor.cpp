@@ -66,7 +66,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
                          recon::ReconOptions recon_options)
       : method_(std::move(method)), prior_(std::move(prior)), options_(std::move(options)),
         recon_options_(std::move(recon_options)) {
-    recon_options_.espirit = training_espirit_options(*prior_, recon_options_.espirit);
+    recon_options_.espirit = training_espirit_options(prior_->description, recon_options_.espirit);
   }
 
   recon::Reconstruction run(const io::KSpace& scan, Progress& progress) const override {
@@ -146,8 +146,7 @@ std::unique_ptr<recon::Reconstructor> make_posterior_reconstructor(const std::st
   return std::make_unique<PosteriorReconstructor>(method, std::move(prior), options, recon_options);
 }
 
-recon::EspiritOptions training_espirit_options(const Prior& prior, const recon::EspiritOptions& fallback) {
-  const nlohmann::json& d = prior.description;
+recon::EspiritOptions training_espirit_options(const nlohmann::json& d, const recon::EspiritOptions& fallback) {
   if (!d.contains("data") || !d["data"].contains("options") || !d["data"]["options"].contains("espirit"))
     return fallback;
   const nlohmann::json& e = d["data"]["options"]["espirit"];

@@ -189,6 +189,25 @@ TEST_F(TrainCommand, FineTunesSamplesAndAudits) {
   EXPECT_TRUE(c >= -1 && c <= 1) << c;
 }
 
+// New runs absorb the images' phase into the maps; a run or prior from before (or with
+// --keep-phase) keeps its own convention when resumed or fine-tuned.
+TEST_F(TrainCommand, KeepsEachRunsPhaseConvention) {
+  auto espirit_of = [&](const std::string& checkpoint) {
+    const auto r = ambient("--json info " + checkpoint);
+    EXPECT_EQ(r.exit_code, 0) << r.output;
+    return nlohmann::json::parse(r.output)["data"]["options"]["espirit"];
+  };
+  ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "new") + " --steps 1").exit_code, 0);
+  EXPECT_EQ(espirit_of(dir / "new/checkpoint.pt").value("absorb_phase", false), true);
+  ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "kept") + " --steps 1 --keep-phase").exit_code, 0);
+  EXPECT_FALSE(espirit_of(dir / "kept/checkpoint.pt").contains("absorb_phase"));  // the hash as before the option
+  auto r = ambient("-q train" + common() + "--run " + (dir / "kept") + " --steps 2 --resume");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  r = ambient("-q finetune --from " + (dir / "kept/checkpoint.pt") + data() + "--run " + (dir / "tuned") + " --steps 1");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_FALSE(espirit_of(dir / "tuned/checkpoint.pt").contains("absorb_phase"));
+}
+
 TEST_F(TrainCommand, CachesCoilMapsPerFileAndNoticesChanges) {
   auto cached = [this] {
     int64_t n = 0;

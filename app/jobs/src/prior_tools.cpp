@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "ambient/core/error.hpp"
+#include "ambient/diffusion/posterior_reconstructor.hpp"
 #include "ambient/diffusion/prior_sampling.hpp"
 #include "ambient/io/output_file.hpp"
 #include "ambient/io/png.hpp"
@@ -108,6 +109,17 @@ void write_sample_grid(const std::string& path, const at::Tensor& samples, bool 
   io::write_png(path, image, png, overwrite);
 }
 
+namespace {
+
+// Scans seen as the prior saw its training data: with its ESPIRiT settings (its maps'
+// phase convention above all), whatever `options` say.
+TrainingData load_as_trained(const diffusion::Prior& prior, TrainingDataOptions options, Progress& progress) {
+  options.espirit = diffusion::training_espirit_options(prior.description, options.espirit);
+  return load_training_data(options, progress);
+}
+
+}  // namespace
+
 SampleSummary sample(const SampleRequest& r, Progress& progress) {
   if (r.outputs.empty()) throw Error("no output file given (-o FILE)");
   for (const auto& out : r.outputs) {
@@ -120,7 +132,7 @@ SampleSummary sample(const SampleRequest& r, Progress& progress) {
   if (!r.maps_from.empty()) {
     TrainingDataOptions scan;
     scan.inputs = {r.maps_from};
-    maps = load_training_data(scan, progress).set.maps;
+    maps = load_as_trained(prior, scan, progress).set.maps;
   }
   const torch::Tensor samples = draw_samples(prior, r.count, r.height, r.width, r.sampler, r.seed, progress, maps);
   for (const auto& out : r.outputs) {
@@ -144,7 +156,7 @@ SampleSummary sample(const SampleRequest& r, Progress& progress) {
 AuditSummary audit(const AuditRequest& r, Progress& progress) {
   if (!r.report.empty()) io::check_writable(r.report, r.overwrite);
   diffusion::Prior prior = read_prior(r.prior);
-  const TrainingData data = load_training_data(r.data, progress);
+  const TrainingData data = load_as_trained(prior, r.data, progress);
   const int64_t height = data.set.images.size(2), width = data.set.images.size(3);
   // A prior without its own coil maps is sampled through those of the audited slices.
   const torch::Tensor maps = prior.sampling_maps.defined() ? torch::Tensor() : data.set.maps;
@@ -192,7 +204,7 @@ AuditSummary audit(const AuditRequest& r, Progress& progress) {
 
 std::vector<DenoisingError> evaluate_prior(const EvaluatePriorRequest& r, Progress& progress) {
   diffusion::Prior prior = read_prior(r.prior);
-  const TrainingData data = load_training_data(r.data, progress);
+  const TrainingData data = load_as_trained(prior, r.data, progress);
   if (data.acceleration > 1.01)
     throw Error("the evaluation data are subsampled (R = " + std::to_string(data.acceleration) +
                 "): give fully sampled scans, whose images are the ground truth");

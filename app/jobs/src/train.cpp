@@ -13,6 +13,7 @@
 #include "ambient/diffusion/checkpoint.hpp"
 #include "ambient/diffusion/device.hpp"
 #include "ambient/diffusion/distributed.hpp"
+#include "ambient/diffusion/posterior_reconstructor.hpp"
 #include "ambient/io/output_file.hpp"
 #include "ambient/jobs/prior_tools.hpp"
 #include "ambient/recon/mask_analysis.hpp"
@@ -202,7 +203,18 @@ TrainSummary train(const TrainRequest& r, Progress& progress) {
     }
   }
 
-  const TrainingData data = load_training_data_in_turn(r, group.get(), progress);
+  // The maps' phase convention (the images' phase absorbed into them or not): a fine-tune
+  // takes its prior's, a resumed run its own (runs from before the option kept the phase).
+  TrainRequest as_seen = r;
+  if (from) {
+    as_seen.data.espirit.absorb_phase = diffusion::training_espirit_options(from->description(), {}).absorb_phase;
+  } else if (r.resume && fs::exists(dir / "manifest.json")) {
+    const nlohmann::json manifest = nlohmann::json::parse(std::ifstream(dir / "manifest.json"), nullptr, false);
+    if (!manifest.is_discarded())
+      as_seen.data.espirit.absorb_phase =
+          diffusion::training_espirit_options({{"data", manifest}}, {}).absorb_phase;
+  }
+  const TrainingData data = load_training_data_in_turn(as_seen, group.get(), progress);
   const int64_t height = data.set.images.size(2), width = data.set.images.size(3);
   if (r.objective == "tweedie" && !(data.set.data_sigma > 0).all().item<bool>())
     throw Error("the tweedie objective needs each slice's noise level: the data have no noise scans; give "
