@@ -14,8 +14,7 @@ namespace ambient::recon {
 
 namespace {
 
-// The fully sampled centre block, at most `limit` on a side: [coil, cy, cx].
-// The fully sampled centre, at most `limit` wide along each axis.
+// The fully sampled centre block, at most `limit` on a side.
 CalibrationRegion calibration_block(const at::Tensor& mask, int64_t limit) {
   CalibrationRegion r = calibration_region(mask);
   auto shrink = [limit](int64_t& begin, int64_t& size, int64_t centre) {
@@ -28,6 +27,7 @@ CalibrationRegion calibration_block(const at::Tensor& mask, int64_t limit) {
   return r;
 }
 
+// The k-space of that block: [coil, cy, cx].
 at::Tensor calibration_data(const at::Tensor& kspace, const CalibrationRegion& r) {
   return kspace.narrow(1, r.ky_begin, r.ky_size).narrow(2, r.kx_begin, r.kx_size);
 }
