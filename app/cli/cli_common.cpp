@@ -41,7 +41,8 @@ void add_espirit_options(CLI::App& c, recon::EspiritOptions& e) {
       ->capture_default_str();
   c.add_flag("--absorb-phase,!--keep-phase", e.absorb_phase,
              "rotate the maps by the low-resolution image's phase so the images are nearly real (the phase "
-             "moves into the maps; the measurement model is unchanged)");
+             "moves into the maps; the measurement model is unchanged). Default: on for training, off "
+             "otherwise; a prior's own setting wherever one is used");
 }
 
 void add_mask_options(CLI::App& c, recon::MaskOptions& m) {
