@@ -94,13 +94,7 @@ torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& m
   progress.begin("posterior sampling", o.schedule.steps);
   for (int i = 0; i < o.schedule.steps; ++i) {
     progress.throw_if_cancelled();
-    double sigma = sigmas[i];
-    const double next = sigmas[i + 1];
-    if (gamma > 0) {
-      const double raised = sigma * (1 + gamma);
-      x = x + std::sqrt(raised * raised - sigma * sigma) * at::normal(0.0, 1.0, x.sizes(), g).to(device);
-      sigma = raised;
-    }
+    const double sigma = raise_noise(x, sigmas[i], gamma, g), next = sigmas[i + 1];
     // The denoised estimate and the gradient of its data misfit, through the network.
     const torch::Tensor x_in = x.detach().requires_grad_(true);
     const torch::Tensor denoised = denoiser(x_in, torch::full({n}, sigma, x.options()));

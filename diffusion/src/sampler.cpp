@@ -25,6 +25,13 @@ double churn_factor(const SamplerOptions& o) {
   return std::min(o.churn / o.steps, std::sqrt(2.0) - 1);
 }
 
+double raise_noise(torch::Tensor& x, double sigma, double gamma, at::Generator& generator) {
+  if (!(gamma > 0)) return sigma;
+  const double raised = sigma * (1 + gamma);
+  x = x + std::sqrt(raised * raised - sigma * sigma) * at::normal(0.0, 1.0, x.sizes(), generator).to(x.options());
+  return raised;
+}
+
 torch::Tensor edm_sample(const Denoiser& denoiser, const torch::Tensor& noise, const SamplerOptions& o,
                          Progress& progress, uint64_t seed) {
   const std::vector<double> sigmas = edm_schedule(o);
@@ -34,13 +41,7 @@ torch::Tensor edm_sample(const Denoiser& denoiser, const torch::Tensor& noise, c
   progress.begin("sampling", o.steps);
   for (int i = 0; i < o.steps; ++i) {
     progress.throw_if_cancelled();
-    double s = sigmas[i];
-    const double next = sigmas[i + 1];
-    if (gamma > 0) {
-      const double raised = s * (1 + gamma);
-      x = x + std::sqrt(raised * raised - s * s) * at::normal(0.0, 1.0, x.sizes(), g).to(x.options());
-      s = raised;
-    }
+    const double s = raise_noise(x, sigmas[i], gamma, g), next = sigmas[i + 1];
     const torch::Tensor slope = (x - denoiser(x, s)) / s;
     torch::Tensor stepped = x + (next - s) * slope;
     if (o.heun && next > 0) {

@@ -35,6 +35,7 @@ at::Tensor calibration_data(const at::Tensor& kspace, const CalibrationRegion& r
 // The phase of the low-resolution image the maps combine from the calibration data (a
 // Hann window over the block against ringing), as unit complex numbers [y, x].
 at::Tensor calibration_phase(const at::Tensor& kspace, const CalibrationRegion& r, const at::Tensor& maps) {
+  if (r.empty()) throw Error("k-space has no fully sampled centre to take the images' phase from");
   const at::Tensor window = at::outer(at::hann_window(r.ky_size + 2, false).narrow(0, 1, r.ky_size),
                                       at::hann_window(r.kx_size + 2, false).narrow(0, 1, r.kx_size));
   at::Tensor centre = at::zeros_like(kspace);
@@ -144,10 +145,16 @@ EspiritResult espirit(const at::Tensor& kspace_in, const at::Tensor& mask, const
   const at::Tensor keep = (values >= o.crop).to(at::kComplexFloat);
   EspiritResult result;
   result.maps = (maps * keep.unsqueeze(0)).reshape({coils, ny, nx}).contiguous();
-  if (o.absorb_phase) result.maps = result.maps * calibration_phase(kspace, region, result.maps).unsqueeze(0);
+  if (o.absorb_phase) result.maps = absorb_image_phase(kspace, mask, result.maps, o.calibration);
   result.eigenvalues = values.reshape({ny, nx}).to(at::kFloat).contiguous();
   result.kernels = n;
   return result;
+}
+
+at::Tensor absorb_image_phase(const at::Tensor& kspace_in, const at::Tensor& mask, const at::Tensor& maps,
+                              int64_t calibration) {
+  const at::Tensor kspace = kspace_in.to(at::kComplexFloat);
+  return maps * calibration_phase(kspace, calibration_block(mask.to(at::kBool), calibration), maps).unsqueeze(0);
 }
 
 }  // namespace ambient::recon

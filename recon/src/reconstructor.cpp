@@ -62,6 +62,9 @@ at::Tensor coil_maps(const io::KSpace& kspace, int64_t s, const ReconOptions& op
       maps.size(2) != kspace.nx())
     throw Error("coil maps do not match the k-space (" + std::to_string(kspace.coils()) + " coils, " +
                 std::to_string(kspace.ny()) + " x " + std::to_string(kspace.nx()) + ")");
+  // Given maps follow the same phase convention as estimated ones (a prior's, say).
+  if (options.espirit.absorb_phase)
+    return absorb_image_phase(kspace.data[s], kspace.mask[s], maps.to(at::kComplexFloat), options.espirit.calibration);
   return maps.to(at::kComplexFloat);
 }
 

@@ -56,6 +56,12 @@ TEST(EdmSampler, ChurnKeepsTheDataCovarianceAndIsRefusedBelowZero) {
   churned.steps = 64;
   churned.churn = 10;
   EXPECT_LT(covariance_error(churned).item<double>(), 0.12);
+  // And the churn is there: the same start noise ends elsewhere than the ODE's.
+  const diffusion::Denoiser shrink = [](const torch::Tensor& x, double sigma) { return x / (1 + sigma * sigma); };
+  const torch::Tensor start = torch::randn({4, 8}, torch::kDouble);
+  diffusion::SamplerOptions ode = churned;
+  ode.churn = 0;
+  EXPECT_FALSE(torch::allclose(diffusion::edm_sample(shrink, start, ode), diffusion::edm_sample(shrink, start, churned)));
   churned.churn = -1;
   EXPECT_THROW(covariance_error(churned), Error);
 }

@@ -86,6 +86,8 @@ TEST(Espirit, AbsorbedPhaseLeavesNearlyRealImagesAndTheSameCoilImages) {
   EXPECT_GT(at::abs(phase_keep).max().item<float>(), 1.0);
   EXPECT_LT(at::abs(phase_absorb).max().item<float>(), 0.1) << "mean " << phase_absorb.mean().item<float>();
   EXPECT_TRUE(at::allclose(s_absorb * image_absorb, s_keep * image_keep, 1e-4, 1e-5));
+  // Maps from elsewhere (--maps) get the same rotation.
+  EXPECT_TRUE(at::allclose(recon::absorb_image_phase(kspace, mask, s_keep, absorb.calibration), s_absorb, 1e-4, 1e-5));
 }
 
 TEST(EspiritBadInput, TooSmallCalibrationOrNoData) {

@@ -4,6 +4,7 @@
 // Euler steps of the probability-flow ODE dx/dsigma = (x - D(x, sigma)) / sigma with Heun's
 // second-order correction except on the last step. The denoiser is any function, so the
 // same sampler serves networks, the ambient fixed-mask view, and closed forms in tests.
+#include <ATen/core/Generator.h>
 #include <torch/types.h>
 
 #include <functional>
@@ -25,6 +26,10 @@ struct SamplerOptions {
 
 // gamma of `options` (Error when churn < 0).
 double churn_factor(const SamplerOptions& options);
+
+// The churn of one step: adds fresh noise to x so its level rises from sigma to
+// sigma (1 + gamma), and returns that level (sigma itself when gamma is 0).
+double raise_noise(torch::Tensor& x, double sigma, double gamma, at::Generator& generator);
 
 // The N noise levels followed by 0.
 std::vector<double> edm_schedule(const SamplerOptions& options);

@@ -34,4 +34,10 @@ struct EspiritResult {
 // when the fully sampled centre is smaller than the kernel, or the data are all zeros.
 EspiritResult espirit(const at::Tensor& kspace, const at::Tensor& mask, const EspiritOptions& options = {});
 
+// `maps` [coil, y, x] rotated by the phase of the low-resolution image they combine from
+// the calibration data (at most `calibration` wide) of `kspace`: what absorb_phase does,
+// for maps from elsewhere too (--maps).
+at::Tensor absorb_image_phase(const at::Tensor& kspace, const at::Tensor& mask, const at::Tensor& maps,
+                              int64_t calibration);
+
 }  // namespace ambient::recon
