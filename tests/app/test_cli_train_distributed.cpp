@@ -107,8 +107,10 @@ TEST_F(DistributedTrain, TorchrunLaunchesTheRanks) {
   if (run("command -v torchrun").exit_code != 0) GTEST_SKIP() << "torchrun not installed (python3-torch)";
   auto r = ambient("-q train" + options() + "--run " + (dir / "single") + " --steps 2");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  r = run("timeout 300 torchrun --nproc_per_node 2 --master_port " + std::to_string(free_port()) +
-          " --redirects 1 --tee 1 --no_python " + AMBIENT_BINARY + " -q train" + options() + "--run " +
+  // --standalone: torchrun binds a free port itself (a port picked here could be taken by a
+  // test running alongside before torchrun binds it).
+  r = run(std::string("timeout 300 torchrun --standalone --nproc_per_node 2 --redirects 1 --tee 1 --no_python ") +
+          AMBIENT_BINARY + " -q train" + options() + "--run " +
           (dir / "torchrun") + " --steps 2 --dist-timeout 60");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto single = jobs::read_prior(dir / "single/checkpoint.pt"), launched = jobs::read_prior(dir / "torchrun/checkpoint.pt");
