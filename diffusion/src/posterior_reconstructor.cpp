@@ -146,18 +146,4 @@ std::unique_ptr<recon::Reconstructor> make_posterior_reconstructor(const std::st
   return std::make_unique<PosteriorReconstructor>(method, std::move(prior), options, recon_options);
 }
 
-recon::EspiritOptions training_espirit_options(const nlohmann::json& d, const recon::EspiritOptions& fallback) {
-  if (!d.contains("data") || !d["data"].contains("options") || !d["data"]["options"].contains("espirit"))
-    return fallback;
-  const nlohmann::json& e = d["data"]["options"]["espirit"];
-  recon::EspiritOptions o = fallback;
-  o.kernel = e.value("kernel", o.kernel);
-  o.calibration = e.value("calibration", o.calibration);
-  o.threshold = e.value("threshold", o.threshold);
-  o.crop = e.value("crop", o.crop);
-  o.rotate_phase = e.value("rotate_phase", o.rotate_phase);
-  o.absorb_phase = e.value("absorb_phase", false);  // priors from before it existed saw the maps' own phase
-  return o;
-}
-
 }  // namespace ambient::diffusion

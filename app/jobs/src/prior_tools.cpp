@@ -10,7 +10,6 @@
 #include <fstream>
 
 #include "ambient/core/error.hpp"
-#include "ambient/diffusion/posterior_reconstructor.hpp"
 #include "ambient/diffusion/prior_sampling.hpp"
 #include "ambient/io/output_file.hpp"
 #include "ambient/io/png.hpp"

@@ -13,7 +13,6 @@
 #include "ambient/diffusion/checkpoint.hpp"
 #include "ambient/diffusion/device.hpp"
 #include "ambient/diffusion/distributed.hpp"
-#include "ambient/diffusion/posterior_reconstructor.hpp"
 #include "ambient/io/output_file.hpp"
 #include "ambient/jobs/prior_tools.hpp"
 #include "ambient/recon/mask_analysis.hpp"

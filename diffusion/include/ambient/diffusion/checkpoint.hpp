@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ambient/diffusion/trainer.hpp"
+#include "ambient/recon/espirit.hpp"
 
 namespace ambient::diffusion {
 
@@ -31,6 +32,10 @@ struct Prior {
   std::shared_ptr<const Objective> objective;
   torch::Tensor sampling_maps;  // [K, coil, H, W] or undefined
 };
+
+// The ESPIRiT settings the training data of the prior `description` used (uncropped maps,
+// the phase absorbed into them or not), else `fallback`.
+recon::EspiritOptions training_espirit_options(const nlohmann::json& description, const recon::EspiritOptions& fallback);
 
 // Writes `prior` alone, for distribution: its description (marked "training_state": false)
 // and averaged weights stored as `weights` (kHalf halves the file; they are read back as

@@ -10,7 +10,6 @@
 // when asked, every sample. A scan whose size the network cannot take (not divisible by
 // its down-sampling factor, e.g. 230 x 180) is zero-padded in k-space to the next multiple
 // (a finer grid over the same field of view) and the result cropped back in k-space.
-#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <string>
@@ -42,9 +41,5 @@ std::unique_ptr<recon::Reconstructor> make_posterior_reconstructor(const std::st
                                                                    std::shared_ptr<Prior> prior,
                                                                    const PosteriorReconOptions& options,
                                                                    const recon::ReconOptions& recon_options);
-
-// The ESPIRiT settings the training data of the prior `description` used (uncropped maps,
-// the phase absorbed into them or not), else `fallback`.
-recon::EspiritOptions training_espirit_options(const nlohmann::json& description, const recon::EspiritOptions& fallback);
 
 }  // namespace ambient::diffusion
