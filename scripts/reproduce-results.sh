@@ -22,7 +22,7 @@
 # to the repository root (the data hash in a prior names its files).
 #
 # Usage: scripts/reproduce-results.sh [STAGE...]   (default: every stage in order)
-# Environment: STEPS (8000 per prior), FINETUNE_STEPS (1000), SLICES (20 held-out slices),
+# Environment: STEPS (4000 per prior), FINETUNE_STEPS (1000), SLICES (20 held-out slices),
 #   SAMPLES (4 posterior samples per slice), ACCELS ("2 4 6 8"), PRIORS (which to train and
 #   use; default all), RANKS (data-parallel training processes on this machine, 1; 2 on
 #   2 cores trains 1.4x faster), PRECISION (the training arithmetic: bfloat16, about 1.4x
@@ -36,7 +36,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 ambient=${AMBIENT:-build/ambient}
 results=${RESULTS:-results}
-steps=${STEPS:-8000}
+steps=${STEPS:-4000}
 finetune_steps=${FINETUNE_STEPS:-1000}
 slices=${SLICES:-20}
 samples=${SAMPLES:-4}

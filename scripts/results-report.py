@@ -91,7 +91,8 @@ def main():
              "against the noise-free image, mean ± std over slices.\n")
     w.append("## Priors\n")
     w.append(f"A prior is used once it has its {a.steps} steps; until then its rows show \"-\" (the "
-             "script resumes its training on the next run).\n")
+             "script resumes its training on the next run), as do the runs a stage has not reached yet "
+             "(`reproduce-results.sh recon` redoes only what is missing).\n")
     w.append("| prior | trained on | steps |")
     w.append("|---|---|---|")
     for name, text in PRIOR_TEXT.items():
