@@ -10,7 +10,6 @@
 // when asked, every sample. A scan whose size the network cannot take (not divisible by
 // its down-sampling factor, e.g. 230 x 180) is zero-padded in k-space to the next multiple
 // (a finer grid over the same field of view) and the result cropped back in k-space.
-
 #include <memory>
 #include <string>
 #include <vector>
