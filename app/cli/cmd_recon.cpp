@@ -53,6 +53,14 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
        "(zeta/||r|| grad ||r||^2, the A-DPS paper's step; hundreds of steps)")
       ->default_str("flow");
   c.add_option("--zeta", s.zeta, "guidance weight")->capture_default_str();
+  c.add_option_function<std::string>(
+       "--ambient-view", [&s](const std::string& v) { s.view = diffusion::parse_ambient_view(v); },
+       "adps: the lines of x the ambient prior sees, fresh (a new random mask at --view-accel joined "
+       "with the measured lines, every step) or fixed (one random mask by the prior's own rule for "
+       "the whole trajectory, the A-DPS paper's)")
+      ->default_str("fresh");
+  c.add_option("--view-accel", s.view_acceleration, "adps, fresh view: acceleration of its random lines")
+      ->capture_default_str();
   c.add_option("--sample-seed", s.seed, "seed of the sampler's noise and masks")->capture_default_str();
   c.add_option("--dc-lambda", p.consistency_lambda,
                "final data consistency: CG-SENSE warm-started from each sample, this Tikhonov weight (0: none)")

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 
 #include "ambient/core/error.hpp"
 #include "ambient/diffusion/prior_sampling.hpp"
@@ -52,19 +53,39 @@ Guidance parse_guidance(const std::string& name) {
   throw Error("unknown guidance '" + name + "' (dps or flow)");
 }
 
+AmbientView parse_ambient_view(const std::string& name) {
+  if (name == "fixed") return AmbientView::fixed;
+  if (name == "fresh") return AmbientView::fresh;
+  throw Error("unknown ambient view '" + name + "' (fixed or fresh)");
+}
+
+torch::Tensor fresh_view_masks(const nlohmann::json& description, const torch::Tensor& mask, int64_t count,
+                               double acceleration, uint64_t seed) {
+  const torch::Tensor random = ambient_masks(description, count, mask.size(0), mask.size(1), seed, acceleration);
+  return (random.to(torch::kBool) | mask.cpu().to(torch::kBool).unsqueeze(0)).to(random.scalar_type());
+}
+
 int64_t network_evaluations(const PosteriorOptions& o) {
   return o.schedule.heun ? 2 * int64_t{o.schedule.steps} - 1 : o.schedule.steps;
 }
 
 torch::Tensor posterior_samples(Prior& prior, const Measurement& m, const PosteriorOptions& o, Progress& progress) {
   check_fits(prior, m);
-  const torch::Tensor masks =
-      is_ambient(prior) ? ambient_masks(prior.description, o.samples, m.kspace.size(1), m.kspace.size(2), o.seed)
-                        : torch::Tensor();
+  const bool fresh = is_ambient(prior) && o.view == AmbientView::fresh;
+  if (fresh && !(o.view_acceleration >= 1)) throw Error("--view-accel must be at least 1");
+  const torch::Tensor fixed = is_ambient(prior) && !fresh ? ambient_masks(prior.description, o.samples,
+                                                                          m.kspace.size(1), m.kspace.size(2), o.seed)
+                                                          : torch::Tensor();
   const torch::Device device = device_of(prior);
   const torch::Tensor maps = m.maps.to(device).unsqueeze(0).expand({o.samples, -1, -1, -1});
-  const BatchDenoiser denoiser = [&prior, masks, maps](const torch::Tensor& x, const torch::Tensor& sigma) {
-    return apply_prior(prior, x, sigma, masks, maps);
+  // Each evaluation its own seed, so a run is reproducible whatever the step count.
+  auto evaluations = std::make_shared<uint64_t>(0);
+  const BatchDenoiser denoiser = [&prior, &m, &o, fresh, fixed, maps, evaluations](const torch::Tensor& x,
+                                                                                 const torch::Tensor& sigma) {
+    if (!fresh) return apply_prior(prior, x, sigma, fixed, maps);
+    const uint64_t seed = o.seed + 1000003 * ++*evaluations;
+    return apply_prior(prior, x, sigma, fresh_view_masks(prior.description, m.mask, o.samples, o.view_acceleration, seed),
+                       maps);
   };
   PosteriorOptions options = o;
   options.sigma_data = prior.denoiser->edm().sigma_data;

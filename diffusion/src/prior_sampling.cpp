@@ -11,13 +11,13 @@
 namespace ambient::diffusion {
 
 torch::Tensor ambient_masks(const nlohmann::json& description, int64_t count, int64_t height, int64_t width,
-                            uint64_t seed) {
+                            uint64_t seed, double acceleration) {
   if (!description.contains("sampling_mask"))
     throw Error("the ambient prior does not say how to draw its masks (no \"sampling_mask\" in its description)");
   const nlohmann::json& rule = description["sampling_mask"];
   recon::MaskOptions o;
   o.kind = recon::parse_mask_kind(rule.at("kind").get<std::string>());
-  o.acceleration = rule.at("acceleration").get<double>();
+  o.acceleration = acceleration > 0 ? acceleration : rule.at("acceleration").get<double>();
   o.calibration = rule.at("calibration").get<int64_t>();
   std::vector<torch::Tensor> masks;
   for (int64_t i = 0; i < count; ++i) {

@@ -120,6 +120,27 @@ TEST(PosteriorSampling, EvaluationsCountHeunsExtraPass) {
   EXPECT_EQ(diffusion::network_evaluations(o), 19);
 }
 
+TEST(PosteriorSampling, FreshViewsKeepTheMeasuredLinesAndChangeWithTheSeed) {
+  const nlohmann::json description = {
+      {"sampling_mask", {{"kind", "random"}, {"acceleration", 5.0}, {"calibration", 4}}}};
+  torch::Tensor measured = torch::zeros({32, 32}, torch::kBool);
+  for (int64_t line : {0, 9, 21, 30}) measured[line].fill_(true);
+  const torch::Tensor views = diffusion::fresh_view_masks(description, measured, 3, 2.0, 5).to(torch::kBool);
+  ASSERT_EQ(views.sizes(), (std::vector<int64_t>{3, 32, 32}));
+  for (int64_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE((views[i] | measured).equal(views[i])) << "view " << i << " drops a measured line";
+    const double kept = views[i].to(torch::kFloat).mean().item<double>();
+    EXPECT_GT(kept, 0.45) << "about half the lines at acceleration 2, plus the measured ones";
+    EXPECT_LT(kept, 0.55 + 4.0 / 32);
+    EXPECT_TRUE(views[i].index({torch::indexing::Slice(14, 18)}).all().item<bool>()) << "the ACS block";
+  }
+  EXPECT_FALSE(views[0].equal(views[1]));
+  EXPECT_TRUE(views.equal(diffusion::fresh_view_masks(description, measured, 3, 2.0, 5).to(torch::kBool)));
+  EXPECT_FALSE(views.equal(diffusion::fresh_view_masks(description, measured, 3, 2.0, 6).to(torch::kBool)));
+  EXPECT_EQ(diffusion::parse_ambient_view("fixed"), diffusion::AmbientView::fixed);
+  EXPECT_THROW(diffusion::parse_ambient_view("rotating"), Error);
+}
+
 diffusion::Prior tiny_prior(std::shared_ptr<const diffusion::Objective> objective) {
   diffusion::UNetConfig c;
   c.in_channels = 2 + objective->condition_channels();

@@ -12,9 +12,10 @@
 namespace ambient::diffusion {
 
 // The masks Ã [count, H, W] an ambient prior is evaluated with: description's
-// "sampling_mask" {kind, acceleration, calibration}, one seed per image.
+// "sampling_mask" {kind, acceleration, calibration}, one seed per image; `acceleration` > 0
+// replaces the rule's own.
 torch::Tensor ambient_masks(const nlohmann::json& description, int64_t count, int64_t height, int64_t width,
-                            uint64_t seed);
+                            uint64_t seed, double acceleration = 0);
 
 // D(x, sigma) of `prior` for a batch x [b, 2, H, W] at noise levels sigma [b], differentiable
 // (the posterior samplers take gradients through it); `masks` and `maps` as below.
