@@ -125,6 +125,9 @@ void add_evaluate_prior_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("data", r->data.inputs, "fully sampled k-space files or folders")->required();
   c->add_option("--sigma", r->sigmas, "noise level(s) in normalised units")->capture_default_str();
   c->add_option("--masks", r->masks, "ambient priors: masks Ã drawn per image")->capture_default_str();
+  c->add_option("--mask-accel", r->mask_acceleration,
+                "ambient priors: draw the masks Ã at this acceleration (default: the prior's own rule; "
+                "a denser view, e.g. 3, denoises better, docs/reconstruction.md)");
   c->add_flag("--mean-of-draws", r->mean_of_draws,
               "ambient priors: average the draws' whole images instead of combining them line by line");
   c->add_option("--seed", r->seed, "seed of the noise and masks")->capture_default_str();

@@ -164,6 +164,13 @@ TEST_F(TrainCommand, FineTunesSamplesAndAudits) {
     EXPECT_TRUE(std::isfinite(kept[i]["prior_nmse"].get<double>()));
     EXPECT_NE(mean[i]["prior_nmse"], kept[i]["prior_nmse"]);
   }
+  // Masks at another acceleration than the prior's rule: other estimates; below 1 refused.
+  r = ambient(evaluate + " --mask-accel 2");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(nlohmann::json::parse(r.output)["errors"][0]["prior_nmse"], kept[0]["prior_nmse"]);
+  r = ambient(evaluate + " --mask-accel 0.5");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--mask-accel"), std::string::npos) << r.output;
 
   r = ambient("-q --json sample " + (dir / "tuned/checkpoint.pt") + " --count 3 --steps 4 -o " + (dir / "s.png") +
               " -o " + (dir / "s.npy"));

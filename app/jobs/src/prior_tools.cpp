@@ -210,6 +210,7 @@ std::vector<DenoisingError> evaluate_prior(const EvaluatePriorRequest& r, Progre
   const bool ambient = prior.objective->condition_channels() > 0;
   const int64_t n = data.set.size(), height = data.set.images.size(2), width = data.set.images.size(3);
   const int64_t draws = ambient ? std::max<int64_t>(1, r.masks) : 1;
+  if (r.mask_acceleration != 0 && !(r.mask_acceleration >= 1)) throw Error("--mask-accel must be at least 1");
   torch::NoGradGuard no_grad;
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(r.seed);
   std::vector<DenoisingError> errors;
@@ -231,7 +232,8 @@ std::vector<DenoisingError> evaluate_prior(const EvaluatePriorRequest& r, Progre
       } else {
         std::vector<torch::Tensor> masks;
         for (int64_t k = 0; k < draws; ++k)
-          masks.push_back(diffusion::ambient_masks(prior.description, b, height, width, r.seed * 104729 + start * 31 + k));
+          masks.push_back(diffusion::ambient_masks(prior.description, b, height, width, r.seed * 104729 + start * 31 + k,
+                                                   r.mask_acceleration));
         if (r.mean_of_draws) {
           estimate = torch::zeros_like(x);
           for (const auto& m : masks) estimate += diffusion::prior_denoiser(prior, m, maps)(noisy, sigma);

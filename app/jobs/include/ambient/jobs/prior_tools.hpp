@@ -86,12 +86,14 @@ AuditSummary audit(const AuditRequest& request, Progress& progress);
 // scans: they are the ground truth), x_sigma = x + sigma n, error ||D(x_sigma) - x||^2 /
 // ||x||^2 over all slices. An ambient prior sees x_sigma only through its masks Ã: it is run
 // on `masks` draws of Ã and its estimates h(Ã^H Ã x_sigma, sigma, Ã) combined line by line
-// (diffusion::kept_line_estimate) or, with mean_of_draws, averaged whole.
+// (diffusion::kept_line_estimate) or, with mean_of_draws, averaged whole; the masks follow
+// the prior's own rule, or are drawn at mask_acceleration when that is > 0.
 struct EvaluatePriorRequest {
   std::string prior;
   TrainingDataOptions data;
   std::vector<double> sigmas{0.2};
   int64_t masks = 8;
+  double mask_acceleration = 0;
   bool mean_of_draws = false;
   uint64_t seed = 0;
 };
