@@ -78,7 +78,7 @@ torch::Tensor posterior_samples(Prior& prior, const Measurement& m, const Poster
                                                           : torch::Tensor();
   const torch::Device device = device_of(prior);
   const torch::Tensor maps = m.maps.to(device).unsqueeze(0).expand({o.samples, -1, -1, -1});
-  // Each evaluation its own seed, so a run is reproducible whatever the step count.
+  // Each evaluation draws its views from its own seed (the run's and its count): runs repeat exactly.
   auto evaluations = std::make_shared<uint64_t>(0);
   const BatchDenoiser denoiser = [&prior, &m, &o, fresh, fixed, maps, evaluations](const torch::Tensor& x,
                                                                                  const torch::Tensor& sigma) {
