@@ -60,6 +60,7 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
        "the whole trajectory, the A-DPS paper's)")
       ->default_str("fresh");
   c.add_option("--view-accel", s.view_acceleration, "adps, fresh view: acceleration of its random lines")
+      ->check(CLI::Range(1.0, 1e6))
       ->capture_default_str();
   c.add_option("--sample-seed", s.seed, "seed of the sampler's noise and masks")->capture_default_str();
   c.add_option("--dc-lambda", p.consistency_lambda,
