@@ -4,7 +4,8 @@
 #           copy of the training set (SNR about 10) and an "L1" training set (CS
 #           reconstructions of the R = 4 training data, simulated back into k-space);
 #   priors  clean (fs), ambient at R = 2, 4, 8, clean on the L1 images (l1), tweedie and
-#           clean (noisy-clean) on the noisy data; all the same network, steps and batch;
+#           clean (noisy-clean) on the noisy data; all the same network and batch, and
+#           STEPS steps, but ambient-r4, the default prior users get, trains DEFAULT_STEPS;
 #   export  each finished prior exported (ambient export-prior: averaged weights, half
 #           precision) to $PRIOR_STORE (committed_prior below), where git keeps it;
 #   recon   the held-out slices at R = 2, 4, 6, 8 (random lines + 12 ACS) with zf, sense, cs,
@@ -22,7 +23,8 @@
 # to the repository root (the data hash in a prior names its files).
 #
 # Usage: scripts/reproduce-results.sh [STAGE...]   (default: every stage in order)
-# Environment: STEPS (4000 per prior), FINETUNE_STEPS (1000), SLICES (20 held-out slices),
+# Environment: STEPS (4000 per prior), DEFAULT_STEPS (the default prior's, twice STEPS),
+#   FINETUNE_STEPS (1000), SLICES (20 held-out slices),
 #   SAMPLES (4 posterior samples per slice), ACCELS ("2 4 6 8"), PRIORS (which to train and
 #   use; default all), RANKS (data-parallel training processes on this machine, 1; 2 on
 #   2 cores trains 1.4x faster), PRECISION (the training arithmetic: bfloat16, about 1.4x
@@ -37,6 +39,7 @@ cd "$root"
 ambient=${AMBIENT:-build/ambient}
 results=${RESULTS:-results}
 steps=${STEPS:-4000}
+default_steps=${DEFAULT_STEPS:-$((2 * steps))}
 finetune_steps=${FINETUNE_STEPS:-1000}
 slices=${SLICES:-20}
 samples=${SAMPLES:-4}
@@ -102,25 +105,29 @@ committed_prior() {
   esac
 }
 
+# The steps prior NAME trains: the default prior (what `ambient recon --method adps` uses
+# without --prior) gets the longer budget; the comparison priors share STEPS.
+steps_of_prior() { [ "$1" = ambient-r4 ] && echo "$default_steps" || echo "$steps"; }
+
 # A finished prior: its training checkpoint, else its committed export; nothing when
-# neither has $steps steps (not trained yet, or short: left out).
+# neither has its steps (not trained yet, or short: left out).
 prior_file() {
   local file
   wants "$1" || return 0
   for file in "$results/priors/$1/checkpoint.pt" "$(committed_prior "$1")"; do
-    [ -f "$file" ] && [ "$(step_of "$file")" -ge "$steps" ] && { echo "$file"; return 0; }
+    [ -f "$file" ] && [ "$(step_of "$file")" -ge "$(steps_of_prior "$1")" ] && { echo "$file"; return 0; }
   done
   return 0
 }
 
-# Trains prior NAME to $steps with the given data and options, resuming a partial run.
+# Trains prior NAME to its steps with the given data and options, resuming a partial run.
 train_prior() {  # NAME DATA... -- OPTIONS...
   local name=$1; shift
   local run=$results/priors/$name finished
   wants "$name" || return 0
   finished=$(prior_file "$name")
   [ -n "$finished" ] && { echo "kept $finished ($(step_of "$finished") steps)"; return 0; }
-  local args=("$@" --run "$run" --steps "$steps" --batch 8 --precision "$precision" --log-every 25
+  local args=("$@" --run "$run" --steps "$(steps_of_prior "$name")" --batch 8 --precision "$precision" --log-every 25
               --checkpoint-every 100 --sample-every 1000)
   [ -f "$run/checkpoint.pt" ] && args+=(--resume)
   say "prior $name: ${args[*]}"
@@ -159,7 +166,7 @@ stage_export() {
   local p run out
   for p in $priors; do
     run=$results/priors/$p/checkpoint.pt out=$(committed_prior "$p")
-    [ -f "$run" ] && [ "$(step_of "$run")" -ge "$steps" ] || continue
+    [ -f "$run" ] && [ "$(step_of "$run")" -ge "$(steps_of_prior "$p")" ] || continue
     [ -f "$out" ] && [ "$(step_of "$out")" -ge "$(step_of "$run")" ] && continue
     say "export $p -> $out"
     mkdir -p "$store"
@@ -275,7 +282,7 @@ stage_knee() {
 stage_report() {
   say "report: $doc"
   /usr/bin/python3 scripts/results-report.py --results "$results" --doc "$doc" --slices "$slices" \
-    --samples "$samples" --steps "$steps" --finetune-steps "$finetune_steps" --accels "$accels" \
+    --samples "$samples" --steps "$steps" --default-steps "$default_steps" --finetune-steps "$finetune_steps" --accels "$accels" \
     --ambient "$ambient"
 }
 

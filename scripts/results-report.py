@@ -44,6 +44,13 @@ def prior_step(results, ambient, name):
     return info.get("step")
 
 
+def unequal_steps(steps, a, b):
+    """A note for a comparison of two priors trained for different steps, else nothing."""
+    if steps.get(a) == steps.get(b):
+        return ""
+    return f"; {a} trained {steps.get(a) or '-'} steps, {b} {steps.get(b) or '-'}: not equal"
+
+
 def heldout_figure(results, slices, accel, slice_index, out):
     ref_path = f"{results}/data/heldout-{slices}.h5"
     recon = f"{results}/recon/R{accel}"
@@ -64,6 +71,7 @@ def main():
     p.add_argument("--slices", type=int, required=True)
     p.add_argument("--samples", type=int, required=True)
     p.add_argument("--steps", type=int, required=True)
+    p.add_argument("--default-steps", type=int, required=True)
     p.add_argument("--finetune-steps", type=int, required=True)
     p.add_argument("--accels", required=True)
     p.add_argument("--ambient", required=True)
@@ -80,7 +88,8 @@ def main():
     w = []
     w.append("# Results: ambient priors against classical reconstruction\n")
     w.append("Written by `bash scripts/reproduce-results.sh` (do not edit by hand; rerun it). "
-             f"Settings: {a.steps} steps of 8 slices per prior, {a.samples} posterior samples per slice, "
+             f"Settings: {a.steps} steps of 8 slices per prior ({a.default_steps} for ambient-r4, the default "
+             f"prior), {a.samples} posterior samples per slice, "
              f"{a.slices} held-out slices, fine-tuning {a.finetune_steps} steps. Report written at commit {commit} "
              "(runs are redone only when missing or older than their prior), "
              f"{os.cpu_count()} CPUs ({cpu}), {datetime.date.today().isoformat()}.\n")
@@ -90,13 +99,14 @@ def main():
              "Metrics: fastMRI's PSNR, SSIM and NRMSE of the magnitude per slice (its own maximum as range) "
              "against the noise-free image, mean ± std over slices.\n")
     w.append("## Priors\n")
-    w.append(f"A prior is used once it has its {a.steps} steps; until then its rows show \"-\" (the "
+    w.append("A prior is used once it has its steps; until then its rows show \"-\" (the "
              "script resumes its training on the next run), as do the runs a stage has not reached yet "
              "(`reproduce-results.sh recon` redoes only what is missing).\n")
     w.append("| prior | trained on | steps |")
     w.append("|---|---|---|")
+    steps = {name: prior_step(res, a.ambient, name) for name in PRIOR_TEXT}
     for name, text in PRIOR_TEXT.items():
-        w.append(f"| {name} | {text} | {prior_step(res, a.ambient, name) or '-'} |")
+        w.append(f"| {name} | {text} | {steps[name] or '-'} |")
     w.append("")
 
     w.append("## Held-out simulated slices\n")
@@ -127,7 +137,7 @@ def main():
             if fs and amb:
                 d = amb["psnr_db"][0] - fs["psnr_db"][0]
                 w.append(f"- R = {r}: adps-{prior} {'beats' if d > 0 else 'does not beat'} dps with the FS prior "
-                         f"({d:+.2f} dB).")
+                         f"({d:+.2f} dB{unequal_steps(steps, prior, 'fs')}).")
     w.append("")
 
     w.append("## Held-out denoising error of each prior\n")
@@ -151,7 +161,8 @@ def main():
         w.append("")
         if "ambient-r4" in denoise and "fs" in denoise and 0.2 in denoise["fs"]:
             ratio = denoise["ambient-r4"][0.2]["prior_nmse"] / denoise["fs"][0.2]["prior_nmse"]
-            w.append(f"Ambient R = 4 over clean (FS) at σ = 0.2: {ratio:.2f} (goal: at most 1.2).\n")
+            w.append(f"Ambient R = 4 over clean (FS) at σ = 0.2: {ratio:.2f} (goal: at most 1.2, for priors of equal "
+                     f"steps{unequal_steps(steps, 'ambient-r4', 'fs')}).\n")
         if "tweedie" in denoise and "noisy-clean" in denoise:
             wins = [s for s in sigmas if s in denoise["tweedie"] and s in denoise["noisy-clean"] and
                     denoise["tweedie"][s]["prior_nmse"] < denoise["noisy-clean"][s]["prior_nmse"]]
