@@ -47,7 +47,7 @@ enum class Guidance { dps, flow };
 //    A-DPS paper. The lines outside Ã and A are never seen: the network only inpaints them.
 //  - fresh: a new random Ã at every evaluation, at view_acceleration, joined with the
 //    measured lines, where guidance makes x most trustworthy. Over the trajectory every line
-//    is seen and denoised. On 4 tuning slices (2 samples) against fixed: +0.51 dB at R = 8,
+//    is seen and denoised. On 4 tuning slices (2 samples, the 4000-step prior) against fixed: +0.51 dB at R = 8,
 //    +0.66 at R = 4; a view at R = 2 / 3 / 4 / 5 / 7 gave 20.57 / 20.72 / 20.67 / 20.63 / 20.58 dB
 //    at R = 8 and 23.02 / 22.90 / 22.79 / 22.71 / 22.64 at R = 4 (docs/reconstruction.md).
 enum class AmbientView { fixed, fresh };
