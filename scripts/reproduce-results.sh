@@ -44,7 +44,8 @@ finetune_steps=${FINETUNE_STEPS:-1000}
 slices=${SLICES:-20}
 samples=${SAMPLES:-4}
 accels=${ACCELS:-2 4 6 8}
-priors=${PRIORS:-fs ambient-r2 ambient-r4 ambient-r8 l1 tweedie noisy-clean}
+all_priors="fs ambient-r2 ambient-r4 ambient-r8 l1 tweedie noisy-clean"
+priors=${PRIORS:-$all_priors}
 ranks=${RANKS:-1}
 precision=${PRECISION:-bfloat16}
 store=${PRIOR_STORE:-data-samples/priors}
@@ -111,14 +112,16 @@ steps_of_prior() { [ "$1" = ambient-r4 ] && echo "$default_steps" || echo "$step
 
 # A finished prior: its training checkpoint, else its committed export; nothing when
 # neither has its steps (not trained yet, or short: left out).
-prior_file() {
+finished_prior() {
   local file
-  wants "$1" || return 0
   for file in "$results/priors/$1/checkpoint.pt" "$(committed_prior "$1")"; do
     [ -f "$file" ] && [ "$(step_of "$file")" -ge "$(steps_of_prior "$1")" ] && { echo "$file"; return 0; }
   done
   return 0
 }
+
+# The finished prior NAME when PRIORS asks for it.
+prior_file() { wants "$1" && finished_prior "$1"; return 0; }
 
 # Trains prior NAME to its steps with the given data and options, resuming a partial run.
 train_prior() {  # NAME DATA... -- OPTIONS...
@@ -280,8 +283,13 @@ stage_knee() {
 }
 
 stage_report() {
+  # Every finished prior, asked for or not: the report states each one's steps.
+  local p file finished=()
+  for p in $all_priors; do
+    file=$(finished_prior "$p"); [ -n "$file" ] && finished+=(--prior "$p=$file")
+  done
   say "report: $doc"
-  /usr/bin/python3 scripts/results-report.py --results "$results" --doc "$doc" --slices "$slices" \
+  /usr/bin/python3 scripts/results-report.py "${finished[@]}" --results "$results" --doc "$doc" --slices "$slices" \
     --samples "$samples" --steps "$steps" --default-steps "$default_steps" --finetune-steps "$finetune_steps" --accels "$accels" \
     --ambient "$ambient"
 }

@@ -2,7 +2,7 @@
 """Writes docs/results.md and its figures from what scripts/reproduce-results.sh left in
 RESULTS: the per-slice reports of `ambient recon --report` (fastMRI's PSNR, SSIM and NRMSE,
 each slice's own maximum as range), the priors' `evaluate-prior` JSON, the reconstructed
-arrays (figures) and the priors' checkpoints (their steps). Only numbers found in those
+arrays (figures) and the finished priors (--prior: their steps). Only numbers found in those
 files are printed; a missing run shows as "-". Needs numpy, h5py and Pillow (Debian's
 python3-numpy, python3-h5py, python3-pil)."""
 import argparse
@@ -35,9 +35,8 @@ def method_names():
     return names + [f"dps-{p}" for p in CLEAN_PRIORS]
 
 
-def prior_step(results, ambient, name):
-    path = f"{results}/priors/{name}/checkpoint.pt"
-    if not os.path.exists(path):
+def prior_step(ambient, path):
+    if path is None:
         return None
     info = json.loads(subprocess.run([ambient, "--json", "info", path], check=True, capture_output=True,
                                      text=True).stdout)
@@ -75,6 +74,8 @@ def main():
     p.add_argument("--finetune-steps", type=int, required=True)
     p.add_argument("--accels", required=True)
     p.add_argument("--ambient", required=True)
+    p.add_argument("--prior", action="append", default=[], metavar="NAME=FILE",
+                   help="a finished prior and the file the runs used (its training checkpoint or export)")
     a = p.parse_args()
     res = a.results
     accels = [int(r) for r in a.accels.split()]
@@ -104,7 +105,8 @@ def main():
              "(`reproduce-results.sh recon` redoes only what is missing).\n")
     w.append("| prior | trained on | steps |")
     w.append("|---|---|---|")
-    steps = {name: prior_step(res, a.ambient, name) for name in PRIOR_TEXT}
+    files = dict(item.split("=", 1) for item in a.prior)
+    steps = {name: prior_step(a.ambient, files.get(name)) for name in PRIOR_TEXT}
     for name, text in PRIOR_TEXT.items():
         w.append(f"| {name} | {text} | {steps[name] or '-'} |")
     w.append("")
