@@ -3,8 +3,8 @@
 RESULTS: the per-slice reports of `ambient recon --report` (fastMRI's PSNR, SSIM and NRMSE,
 each slice's own maximum as range), the priors' `evaluate-prior` JSON, the reconstructed
 arrays (figures) and the finished priors (--prior: their steps). Only numbers found in those
-files are printed; a missing run shows as "-". Needs numpy, h5py and Pillow (Debian's
-python3-numpy, python3-h5py, python3-pil)."""
+files are printed; a missing run shows as "-". Needs numpy, h5py, Pillow and scikit-image
+(Debian's python3-numpy, python3-h5py, python3-pil, python3-skimage)."""
 import argparse
 import datetime
 import json
@@ -55,7 +55,8 @@ def unequal_steps(steps, a, b):
 def ssim_inside_outside(results, slices, accel, methods):
     """Each method's SSIM map (fastMRI's: scikit-image, 7 x 7 windows, each slice's own maximum as
     range) averaged inside the head (reference above 5 % of its maximum, grown by 3 pixels) and
-    outside it, mean over slices; None for a method not run."""
+    outside it (the 3-pixel border left out, as scikit-image's mean does), mean over slices; a
+    method not run is left out."""
     ref_path = f"{results}/data/heldout-{slices}.h5"
     if not os.path.exists(ref_path):
         return {}
@@ -70,6 +71,7 @@ def ssim_inside_outside(results, slices, accel, methods):
         for ref, image in zip(refs, images):
             _, ssim_map = structural_similarity(ref, image, data_range=ref.max(), full=True)
             head = binary_dilation(ref > 0.05 * ref.max(), iterations=3)
+            ssim_map, head = ssim_map[3:-3, 3:-3], head[3:-3, 3:-3]
             inside.append(ssim_map[head].mean())
             outside.append(ssim_map[~head].mean())
         out[name] = (float(np.mean(inside)), float(np.mean(outside)))
