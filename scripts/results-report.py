@@ -196,18 +196,21 @@ def main():
                 d = amb["psnr_db"][0] - fs["psnr_db"][0]
                 w.append(f"- R = {r}: adps-{prior} {'beats' if d > 0 else 'does not beat'} dps with the FS prior "
                          f"({d:+.2f} dB{unequal_steps(steps, prior, 'fs')}).")
-    w.append(high_r_prior_note(runs, denoise, steps))
+    note = high_r_prior_note(runs, denoise, steps)
+    if note:
+        w.append(note)
     w.append("")
 
-    w.append("SSIM inside and outside the head (why SSIM can rank cs above a method with lower error: "
-             "outside the head the reference is nearly zero, so the SSIM map there scores how flat the faint "
-             "residuals are rather than how large):\n")
-    w.append("| method | R | SSIM inside | SSIM outside |")
-    w.append("|---|---|---|---|")
-    for r in (4, 8):
-        for name, (inside, outside) in ssim_inside_outside(res, a.slices, r, ["cs", "adps-ambient-r4", "dps-fs"]).items():
-            w.append(f"| {name} | {r} | {inside:.4f} | {outside:.4f} |")
-    w.append("")
+    regions = [(name, r, inside, outside) for r in (4, 8)
+               for name, (inside, outside) in ssim_inside_outside(res, a.slices, r, ["cs", "adps-ambient-r4", "dps-fs"]).items()]
+    if regions:
+        w.append("SSIM inside and outside the head (why SSIM can rank cs above a method with lower error: "
+                 "outside the head the reference is nearly zero, so the SSIM map there scores how flat the faint "
+                 "residuals are rather than how large):\n")
+        w.append("| method | R | SSIM inside | SSIM outside |")
+        w.append("|---|---|---|---|")
+        w += [f"| {name} | {r} | {inside:.4f} | {outside:.4f} |" for name, r, inside, outside in regions]
+        w.append("")
 
     w.append("## Held-out denoising error of each prior\n")
     w.append("`ambient evaluate-prior` on the held-out slices: ||D(x + σn) − x||² / ||x||² (an ambient prior "
