@@ -260,8 +260,6 @@ def main():
             if losses:
                 worst = max(denoise["tweedie"][s]["prior_nmse"] / denoise["noisy-clean"][s]["prior_nmse"] - 1
                             for s in losses)
-                # The naive prior learned to reproduce the training data's noise, which costs it most
-                # at small σ; at large σ the data's own noise matters little to either objective.
                 line += (f"; not lower at σ = {', '.join(f'{s:g}' for s in losses)} (at most {100 * worst:.0f} % "
                          f"higher). The naive prior learned to reproduce its data's noise, which costs it most "
                          f"at small σ")
