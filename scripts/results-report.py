@@ -78,6 +78,16 @@ def ssim_inside_outside(results, slices, accel, methods):
     return out
 
 
+def adps_against_dps(runs, steps, accel, prior, baseline, baseline_text):
+    """Whether adps with ambient `prior` beats dps with clean `baseline` at `accel`, in PSNR."""
+    amb, base = runs.get((f"adps-{prior}", accel)), runs.get((f"dps-{baseline}", accel))
+    if not (amb and base):
+        return None
+    d = amb["psnr_db"][0] - base["psnr_db"][0]
+    return (f"- R = {accel}: adps-{prior} {'beats' if d > 0 else 'does not beat'} dps with {baseline_text} "
+            f"({d:+.2f} dB{unequal_steps(steps, prior, baseline)}).")
+
+
 def high_r_prior_note(runs, denoise, steps):
     """Whether the prior trained on R = 8 data beats the FS prior at R = 6 and 8 and, where it
     does not, the measured reason: its held-out denoising error against the others'."""
@@ -188,14 +198,8 @@ def main():
             met = gain >= 1 if r == 8 else gain >= 0
             w.append(f"- R = {r}: adps with the R = 4 ambient prior minus cs: {gain:+.2f} dB ({goal}: "
                      f"{'met' if met else 'not met'}).")
-    for r in (6, 8):
-        fs = runs.get(("dps-fs", r))
-        for prior in ("ambient-r2", "ambient-r4", "ambient-r8"):
-            amb = runs.get((f"adps-{prior}", r))
-            if fs and amb:
-                d = amb["psnr_db"][0] - fs["psnr_db"][0]
-                w.append(f"- R = {r}: adps-{prior} {'beats' if d > 0 else 'does not beat'} dps with the FS prior "
-                         f"({d:+.2f} dB{unequal_steps(steps, prior, 'fs')}).")
+    w += filter(None, (adps_against_dps(runs, steps, r, prior, "fs", "the FS prior")
+                       for r in (6, 8) for prior in ("ambient-r2", "ambient-r4", "ambient-r8")))
     if any(runs.get(("dps-fs", r)) for r in (6, 8)):
         # adps refuses a clean prior and dps an ambient one, so each prior runs with its own sampler.
         line = ("- These rows compare prior and sampler together: an ambient prior runs with adps, the FS "
@@ -210,13 +214,9 @@ def main():
         w.append(line + ".")
     # The L1 baseline of Aali et al. (2024): a clean prior learned from CS reconstructions of the
     # same R = 4 data the ambient prior learned from directly.
-    for r in (4, 8):
-        l1, amb = runs.get(("dps-l1", r)), runs.get(("adps-ambient-r4", r))
-        if l1 and amb:
-            d = amb["psnr_db"][0] - l1["psnr_db"][0]
-            w.append(f"- R = {r}: adps-ambient-r4 {'beats' if d > 0 else 'does not beat'} dps with the L1 prior, "
-                     f"learned from CS reconstructions of the same R = 4 data ({d:+.2f} dB"
-                     f"{unequal_steps(steps, 'ambient-r4', 'l1')}).")
+    w += filter(None, (adps_against_dps(runs, steps, r, "ambient-r4", "l1",
+                                        "the L1 prior, learned from CS reconstructions of the same R = 4 data")
+                       for r in (4, 8)))
     note = high_r_prior_note(runs, denoise, steps)
     if note:
         w.append(note)
@@ -252,9 +252,9 @@ def main():
             w.append(f"Ambient R = 4 over clean (FS) at σ = 0.2: {ratio:.2f} (goal: at most 1.2, for priors of equal "
                      f"steps{unequal_steps(steps, 'ambient-r4', 'fs')}).\n")
         if "tweedie" in denoise and "noisy-clean" in denoise:
-            wins = [s for s in sigmas if s in denoise["tweedie"] and s in denoise["noisy-clean"] and
-                    denoise["tweedie"][s]["prior_nmse"] < denoise["noisy-clean"][s]["prior_nmse"]]
-            losses = [s for s in sigmas if s in denoise["tweedie"] and s in denoise["noisy-clean"] and s not in wins]
+            both = [s for s in sigmas if s in denoise["tweedie"] and s in denoise["noisy-clean"]]
+            wins = [s for s in both if denoise["tweedie"][s]["prior_nmse"] < denoise["noisy-clean"][s]["prior_nmse"]]
+            losses = [s for s in both if s not in wins]
             line = (f"Tweedie against the naive prior on the same noisy data: lower error at σ = "
                     f"{', '.join(f'{s:g}' for s in wins) or 'none'}")
             if losses:
