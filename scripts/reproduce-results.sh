@@ -5,14 +5,14 @@
 #           reconstructions of the R = 4 training data, simulated back into k-space);
 #   priors  clean (fs), ambient at R = 2, 4, 8, clean on the L1 images (l1), tweedie and
 #           clean (noisy-clean) on the noisy data; all the same network and batch, and
-#           STEPS steps, but ambient-r4, the default prior users get, trains DEFAULT_STEPS;
+#           STEPS steps, but the default prior users get (default_prior) trains DEFAULT_STEPS;
 #   export  each finished prior exported (ambient export-prior: averaged weights, half
 #           precision) to $PRIOR_STORE (committed_prior below), where git keeps it;
 #   recon   the held-out slices at R = 2, 4, 6, 8 (random lines + 12 ACS) with zf, sense, cs,
 #           aos and adps (each ambient prior) and dps (fs and l1); the priors' held-out
 #           denoising errors;
 #   real    the fully sampled real 8-coil brain of ../shared/data-raw at R = 4 and 8;
-#   knee    the ambient R = 4 brain prior fine-tuned on 16 real knees (simulated 8-coil
+#   knee    the default brain prior fine-tuned on 16 real knees (simulated 8-coil
 #           k-space, R = 4) against the un-tuned prior on the other 4;
 #   report  docs/results.md and its figures (scripts/results-report.py).
 # Resumable: every stage keeps what is done (finished priors, existing reports) and an
@@ -45,6 +45,9 @@ slices=${SLICES:-20}
 samples=${SAMPLES:-4}
 accels=${ACCELS:-2 4 6 8}
 all_priors="fs ambient-r2 ambient-r4 ambient-r8 l1 tweedie noisy-clean"
+# The prior `ambient recon --method adps` and aos use without --prior: the best ambient
+# prior (docs/results.md: R = 2 leads R = 4 and 8 at every inference R).
+default_prior=ambient-r2
 priors=${PRIORS:-$all_priors}
 ranks=${RANKS:-1}
 precision=${PRECISION:-bfloat16}
@@ -97,10 +100,10 @@ stage_data() {
 }
 
 # Where git keeps prior NAME once trained (in data-samples/priors the first two are the
-# default priors of adps/aos and of dps).
+# default priors of adps/aos and of dps: app/CMakeLists.txt names them).
 committed_prior() {
   case $1 in
-    ambient-r4) echo "$store/ambient-colin27-r4.pt" ;;
+    "$default_prior") echo "$store/ambient-colin27-${1#ambient-}.pt" ;;
     fs) echo "$store/clean-colin27.pt" ;;
     *) echo "$store/colin27-$1.pt" ;;
   esac
@@ -108,7 +111,7 @@ committed_prior() {
 
 # The steps prior NAME trains: the default prior (what `ambient recon --method adps` uses
 # without --prior) gets the longer budget; the comparison priors share STEPS.
-steps_of_prior() { [ "$1" = ambient-r4 ] && echo "$default_steps" || echo "$steps"; }
+steps_of_prior() { [ "$1" = "$default_prior" ] && echo "$default_steps" || echo "$steps"; }
 
 # A finished prior: its training checkpoint, else its committed export; nothing when
 # neither has its steps (not trained yet, or short: left out).
@@ -238,7 +241,7 @@ stage_real() {
   local brain=$raw/autoespirit-brain-8ch/brain_clean.cfl r m file
   if [ ! -f "$brain" ]; then echo "real: $brain absent; skipped" | tee "$results/recon/real-skipped.txt"; return 0; fi
   say "real 8-coil brain (autoespirit-brain-8ch)"
-  file=$(prior_file ambient-r4)
+  file=$(prior_file "$default_prior")
   for r in 4 8; do
     for m in zf cs ${file:+adps}; do
       local out=$results/recon/real/$m-R$r extra=()
@@ -252,8 +255,8 @@ stage_knee() {
   local knees=$raw/dnlinv-knee-refs i
   if [ ! -f "$knees/P01.cfl" ]; then echo "knee: $knees absent; skipped" | tee "$results/recon/knee-skipped.txt"; return 0; fi
   local brain
-  brain=$(prior_file ambient-r4)
-  [ -n "$brain" ] || { echo "knee: the ambient-r4 prior is not trained; skipped"; return 0; }
+  brain=$(prior_file "$default_prior")
+  [ -n "$brain" ] || { echo "knee: the $default_prior prior is not trained; skipped"; return 0; }
   say "knees: simulated 8-coil k-space of the 20 reference slices"
   mkdir -p "$results/data/knee"
   for i in $(seq -w 1 20); do
@@ -263,7 +266,7 @@ stage_knee() {
   local tune=() test=()
   for i in $(seq -w 1 16); do tune+=("$results/data/knee/P$i.h5"); done
   for i in $(seq 17 20); do test+=("$results/data/knee/P$i.h5"); done
-  local run=$results/priors/knee-finetuned
+  local run=$results/priors/knee-from-$default_prior
   if [ ! -f "$run/checkpoint.pt" ] || [ "$(step_of "$run/checkpoint.pt")" -lt "$finetune_steps" ]; then
     say "fine-tuning the brain prior on 16 knees at R = 4"
     local resume=(--from "$brain")
@@ -291,7 +294,7 @@ stage_report() {
   say "report: $doc"
   /usr/bin/python3 scripts/results-report.py "${finished[@]}" --results "$results" --doc "$doc" --slices "$slices" \
     --samples "$samples" --steps "$steps" --default-steps "$default_steps" --finetune-steps "$finetune_steps" --accels "$accels" \
-    --ambient "$ambient"
+    --ambient "$ambient" --default-prior "$default_prior"
 }
 
 for s in $stages; do
