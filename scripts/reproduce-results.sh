@@ -5,7 +5,8 @@
 #           reconstructions of the R = 4 training data, simulated back into k-space);
 #   priors  clean (fs), ambient at R = 2, 4, 8, clean on the L1 images (l1), tweedie and
 #           clean (noisy-clean) on the noisy data; all the same network and batch, and
-#           STEPS steps, but the default prior users get (default_prior) trains DEFAULT_STEPS;
+#           STEPS steps, but the default prior users get (default_prior) trains DEFAULT_STEPS
+#           (the committed ambient-r4, the default before, has 8000 steps too);
 #   export  each finished prior exported (ambient export-prior: averaged weights, half
 #           precision) to $PRIOR_STORE (committed_prior below), where git keeps it;
 #   recon   the held-out slices at R = 2, 4, 6, 8 (random lines + 12 ACS) with zf, sense, cs,
