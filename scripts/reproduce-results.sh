@@ -12,9 +12,10 @@
 #   recon   the held-out slices at R = 2, 4, 6, 8 (random lines + 12 ACS) with zf, sense, cs,
 #           aos and adps (each ambient prior) and dps (fs and l1); the priors' held-out
 #           denoising errors;
-#   real    the fully sampled real 8-coil brain of ../shared/data-raw at R = 4 and 8;
+#   real    the fully sampled real 8-coil brain of ../shared/data-raw at R = 4 and 8, adps
+#           with each ambient prior;
 #   knee    the default brain prior fine-tuned on 16 real knees (simulated 8-coil
-#           k-space, R = 4) against the un-tuned prior on the other 4;
+#           k-space, R = 4) against the un-tuned ambient priors on the other 4;
 #   report  docs/results.md and its figures (scripts/results-report.py).
 # Resumable: every stage keeps what is done (finished priors, existing reports) and an
 # interrupted training resumes from its checkpoint. A prior committed under
@@ -46,6 +47,7 @@ slices=${SLICES:-20}
 samples=${SAMPLES:-4}
 accels=${ACCELS:-2 4 6 8}
 all_priors="fs ambient-r2 ambient-r4 ambient-r8 l1 tweedie noisy-clean"
+ambient_priors="ambient-r2 ambient-r4 ambient-r8"
 # The prior `ambient recon --method adps` and aos use without --prior: the best ambient
 # prior (docs/results.md: R = 2 leads R = 4 and 8 at every inference R).
 default_prior=ambient-r2
@@ -218,7 +220,7 @@ stage_recon() {
   for r in $accels; do
     say "held-out slices at R = $r"
     for m in zf sense cs; do recon_heldout "$m" "$r" --method "$m"; done
-    for p in ambient-r2 ambient-r4 ambient-r8; do
+    for p in $ambient_priors; do
       file=$(prior_file "$p"); [ -n "$file" ] || continue
       recon_heldout "aos-$p" "$r" --method aos --prior "$file"
       recon_heldout "adps-$p" "$r" --method adps --prior "$file" --samples "$samples" $(spread "$results/recon/R$r/adps-$p-std.npy")
@@ -239,15 +241,20 @@ stage_recon() {
 }
 
 stage_real() {
-  local brain=$raw/autoespirit-brain-8ch/brain_clean.cfl r m file
+  local brain=$raw/autoespirit-brain-8ch/brain_clean.cfl r m p file out
   if [ ! -f "$brain" ]; then echo "real: $brain absent; skipped" | tee "$results/recon/real-skipped.txt"; return 0; fi
   say "real 8-coil brain (autoespirit-brain-8ch)"
-  file=$(prior_file "$default_prior")
   for r in 4 8; do
-    for m in zf cs ${file:+adps}; do
-      local out=$results/recon/real/$m-R$r extra=()
-      [ "$m" = adps ] && extra=(--prior "$file" --samples "$samples" $(spread "$out-std.npy"))
-      recon_once "$out" --axes kx,ky,coil --accel "$r" --method "$m" "$brain" -o "$out.npy" "${extra[@]}"
+    for m in zf cs; do
+      out=$results/recon/real/$m-R$r
+      recon_once "$out" --axes kx,ky,coil --accel "$r" --method "$m" "$brain" -o "$out.npy"
+    done
+    # Every ambient prior: which one serves best a real scan of another subject.
+    for p in $ambient_priors; do
+      file=$(prior_file "$p"); [ -n "$file" ] || continue
+      out=$results/recon/real/adps-$p-R$r
+      recon_once "$out" --axes kx,ky,coil --accel "$r" --method adps "$brain" -o "$out.npy" --prior "$file" \
+        --samples "$samples" $(spread "$out-std.npy")
     done
   done
 }
@@ -275,12 +282,17 @@ stage_knee() {
     "$ambient" finetune "${resume[@]}" "${tune[@]}" --run "$run" --objective ambient $mask --accel 4 \
       --steps "$finetune_steps" --batch 8 --precision "$precision" --log-every 25 --checkpoint-every 100
   fi
-  local r p
+  local r p file
   for r in 4 8; do
-    for p in zf cs brain tuned; do
+    # Every brain prior un-tuned (which one serves another anatomy best), then the tuned one.
+    for p in zf cs $ambient_priors tuned; do
       local out=$results/recon/knee/R$r-$p method=(--method "$p")
-      [ "$p" = brain ] && method=(--method adps --prior "$brain" --samples "$samples")
-      [ "$p" = tuned ] && method=(--method adps --prior "$run/checkpoint.pt" --samples "$samples")
+      case $p in
+        ambient-*)
+          file=$(prior_file "$p"); [ -n "$file" ] || continue
+          method=(--method adps --prior "$file" --samples "$samples") ;;
+        tuned) method=(--method adps --prior "$run/checkpoint.pt" --samples "$samples") ;;
+      esac
       recon_once "$out" --accel "$r" "${test[@]}" -o "$out-{name}.npy" "${method[@]}"
     done
   done

@@ -110,6 +110,16 @@ def high_r_prior_note(runs, denoise, steps):
     return text + "."
 
 
+def best_of(rows, names, accel, what):
+    """Which of the table rows `names` scores the highest mean PSNR at `accel`, against the others."""
+    scored = {n: rows[f"{n} R = {accel}"]["psnr_db"][0] for n in names if rows.get(f"{n} R = {accel}")}
+    if len(scored) < 2:
+        return None
+    best = max(scored, key=scored.get)
+    others = ", ".join(f"{n} {v:.2f}" for n, v in scored.items() if n != best)
+    return f"- R = {accel}: of {what}, {best} does best ({scored[best]:.2f} dB; {others})."
+
+
 def heldout_figure(results, slices, accel, slice_index, prior, out):
     ref_path = f"{results}/data/heldout-{slices}.h5"
     recon = f"{results}/recon/R{accel}"
@@ -278,29 +288,35 @@ def main():
 
     w.append("## Real data: the fully sampled 8-coil brain\n")
     real = [(f"{m} R = {r}", summary(read_rows(f"{res}/recon/real/{m}-R{r}.csv")))
-            for r in (4, 8) for m in ("zf", "cs", "adps")]
+            for r in (4, 8) for m in ["zf", "cs"] + [f"adps-{p}" for p in AMBIENT_PRIORS]]
     if any(s for _, s in real):
         w.append("`../shared/data-raw/autoespirit-brain-8ch/brain_clean` (230 x 180, not in this repository), "
-                 f"retrospectively undersampled; adps uses the default prior ({default}) trained on Colin27 only.\n")
+                 "retrospectively undersampled; adps with each ambient prior, all trained on Colin27 only "
+                 f"({default} is the default).\n")
         w.append(metric_table(real, "method"))
+        w.append("")
+        w += filter(None, (best_of(dict(real), [f"adps-{p}" for p in AMBIENT_PRIORS], r, "the ambient priors")
+                           for r in (4, 8)))
     else:
         w.append("Skipped: `../shared/data-raw/autoespirit-brain-8ch` was absent or the stage did not run.")
     w.append("")
 
     w.append("## Fine-tuning on knees\n")
     knee = [(f"{m} R = {r}", summary(read_rows(f"{res}/recon/knee/R{r}-{m}.csv")))
-            for r in (4, 8) for m in ("zf", "cs", "brain", "tuned")]
+            for r in (4, 8) for m in ["zf", "cs"] + AMBIENT_PRIORS + ["tuned"]]
     if any(s for _, s in knee):
         w.append("The 20 real knee slices of `../shared/data-raw/dnlinv-knee-refs` resampled to 128 x 128 and "
                  f"simulated as 8-coil k-space; the default brain prior ({default}) fine-tuned (`ambient finetune`, ambient "
                  f"objective, {a.finetune_steps} steps) on knees 1-16 at R = 4 (never fully sampled), evaluated on "
-                 "knees 17-20. brain: adps with the un-tuned prior; tuned: adps with the fine-tuned one.\n")
+                 "knees 17-20. ambient-r*: adps with each brain prior, un-tuned; tuned: adps with the fine-tuned default.\n")
         w.append(metric_table(knee, "method"))
         found = dict(knee)
+        w.append("")
+        w += filter(None, (best_of(found, AMBIENT_PRIORS, r, "the un-tuned brain priors") for r in (4, 8)))
         for r in (4, 8):
-            tuned, brain = found.get(f"tuned R = {r}"), found.get(f"brain R = {r}")
+            tuned, brain = found.get(f"tuned R = {r}"), found.get(f"{default} R = {r}")
             if tuned and brain:
-                w.append(f"\n- R = {r}: fine-tuned minus un-tuned: {tuned['psnr_db'][0] - brain['psnr_db'][0]:+.2f} dB "
+                w.append(f"- R = {r}: fine-tuned minus un-tuned: {tuned['psnr_db'][0] - brain['psnr_db'][0]:+.2f} dB "
                          f"(goal: the fine-tuned prior is better: {'met' if tuned['psnr_db'][0] > brain['psnr_db'][0] else 'not met'}).")
     else:
         w.append("Skipped: `../shared/data-raw/dnlinv-knee-refs` was absent or the stage did not run.")
