@@ -49,7 +49,7 @@ accels=${ACCELS:-2 4 6 8}
 all_priors="fs ambient-r2 ambient-r4 ambient-r8 l1 tweedie noisy-clean"
 ambient_priors="ambient-r2 ambient-r4 ambient-r8"
 # The prior `ambient recon --method adps` and aos use without --prior: the best ambient
-# prior (docs/results.md: R = 2 leads R = 4 and 8 at every inference R).
+# prior (docs/results.md: on held-out brain slices R = 2 leads R = 4 and 8 at every inference R).
 default_prior=ambient-r2
 priors=${PRIORS:-$all_priors}
 ranks=${RANKS:-1}

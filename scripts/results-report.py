@@ -213,7 +213,7 @@ def main():
                 met = gain >= 1 if r == 8 else gain >= 0
                 w.append(f"- R = {r}: adps-{prior} minus cs: {gain:+.2f} dB ({goal}: {'met' if met else 'not met'}).")
     w += filter(None, (adps_against_dps(runs, steps, r, prior, "fs", "the FS prior")
-                       for r in (6, 8) for prior in ("ambient-r2", "ambient-r4", "ambient-r8")))
+                       for r in (6, 8) for prior in AMBIENT_PRIORS))
     if any(runs.get(("dps-fs", r)) for r in (6, 8)):
         # adps refuses a clean prior and dps an ambient one, so each prior runs with its own sampler.
         line = ("- These rows compare prior and sampler together: an ambient prior runs with adps, the FS "
@@ -302,19 +302,20 @@ def main():
     w.append("")
 
     w.append("## Fine-tuning on knees\n")
-    knee = [(f"{m} R = {r}", summary(read_rows(f"{res}/recon/knee/R{r}-{m}.csv")))
+    knee = [(f"{'adps-' if m in AMBIENT_PRIORS else ''}{m} R = {r}", summary(read_rows(f"{res}/recon/knee/R{r}-{m}.csv")))
             for r in (4, 8) for m in ["zf", "cs"] + AMBIENT_PRIORS + ["tuned"]]
     if any(s for _, s in knee):
         w.append("The 20 real knee slices of `../shared/data-raw/dnlinv-knee-refs` resampled to 128 x 128 and "
                  f"simulated as 8-coil k-space; the default brain prior ({default}) fine-tuned (`ambient finetune`, ambient "
                  f"objective, {a.finetune_steps} steps) on knees 1-16 at R = 4 (never fully sampled), evaluated on "
-                 "knees 17-20. ambient-r*: adps with each brain prior, un-tuned; tuned: adps with the fine-tuned default.\n")
+                 "knees 17-20. adps-ambient-r*: adps with each brain prior, un-tuned; tuned: adps with the fine-tuned default.\n")
         w.append(metric_table(knee, "method"))
         found = dict(knee)
         w.append("")
-        w += filter(None, (best_of(found, AMBIENT_PRIORS, r, "the un-tuned brain priors") for r in (4, 8)))
+        w += filter(None, (best_of(found, [f"adps-{p}" for p in AMBIENT_PRIORS], r, "the un-tuned brain priors")
+                           for r in (4, 8)))
         for r in (4, 8):
-            tuned, brain = found.get(f"tuned R = {r}"), found.get(f"{default} R = {r}")
+            tuned, brain = found.get(f"tuned R = {r}"), found.get(f"adps-{default} R = {r}")
             if tuned and brain:
                 w.append(f"- R = {r}: fine-tuned minus un-tuned: {tuned['psnr_db'][0] - brain['psnr_db'][0]:+.2f} dB "
                          f"(goal: the fine-tuned prior is better: {'met' if tuned['psnr_db'][0] > brain['psnr_db'][0] else 'not met'}).")
