@@ -5,6 +5,7 @@
 #include <map>
 
 #include "ambient/core/error.hpp"
+#include "ambient/jobs/slice_range.hpp"
 
 namespace ambient::cli {
 
@@ -22,6 +23,19 @@ void add_read_options(CLI::App& c, io::ReadOptions& read) {
                "slice,coil,ky,kx (k-space) or slice,y,x (images), 1 for a singleton; "
                "e.g. --axes coil,kx,ky");
   c.add_option("--series", read.image_series, "ISMRMRD image series to read (default: the first)");
+}
+
+void add_slices_option(CLI::App& c, std::string& range) {
+  c.add_option("--slices", range, "only these slices of the input, A:B[:STEP] (0-based, B excluded, "
+                                  "either end optional)")
+      ->check([](const std::string& v) {
+        try {
+          jobs::SliceRange::parse(v);
+          return std::string();
+        } catch (const Error& e) {
+          return std::string(e.what());
+        }
+      });
 }
 
 void add_kind_option(CLI::App& c, io::DataKind& kind) {

@@ -32,6 +32,8 @@ void add_read_options(CLI::App& command, io::ReadOptions& read);
 void add_write_options(CLI::App& command, io::WriteOptions& write);
 // --as auto|kspace|image: how to interpret plain arrays.
 void add_kind_option(CLI::App& command, io::DataKind& kind);
+// --slices A:B[:STEP]: which slices of the input to keep (checked as the command line is read).
+void add_slices_option(CLI::App& command, std::string& range);
 // ESPIRiT's parameters, named as `bart ecalib` names them.
 void add_espirit_options(CLI::App& command, recon::EspiritOptions& espirit);
 // Generated sampling patterns: --accel, --acs, --seed.

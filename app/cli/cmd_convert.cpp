@@ -15,6 +15,7 @@ void add_convert_command(CLI::App& app, const GlobalOptions& global) {
     io::ReadOptions read;
     io::WriteOptions write;
     io::DataKind kind = io::DataKind::automatic;
+    std::string slices;
   };
   auto args = std::make_shared<Args>();
   CLI::App* c = app.add_subcommand("convert", "convert a file to another format");
@@ -29,10 +30,11 @@ void add_convert_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("input", args->input, "file to read")->required();
   c->add_option("output", args->output, "file to write (format from the extension or --format)")->required();
   add_kind_option(*c, args->kind);
+  add_slices_option(*c, args->slices);
   add_read_options(*c, args->read);
   add_write_options(*c, args->write);
   c->callback([args, &global] {
-    const auto result = jobs::convert(args->input, args->output, args->read, args->write, args->kind);
+    const auto result = jobs::convert(args->input, args->output, args->read, args->write, args->kind, args->slices);
     for (const auto& lost : result.dropped)
       spdlog::warn("{}: the output format cannot hold the {}; not written", args->output, lost);
     const char* what = result.kind == io::DataKind::kspace ? "k-space" : "image";

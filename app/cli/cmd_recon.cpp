@@ -49,8 +49,9 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   c.add_option("--churn", s.schedule.churn, "EDM's S_churn: noise re-injected per step")->capture_default_str();
   c.add_option_function<std::string>(
        "--guidance", [&s](const std::string& v) { s.guidance = diffusion::parse_guidance(v); },
-       "pull toward the data: flow (the likelihood score in the ODE step; any step count) or dps "
-       "(zeta/||r|| grad ||r||^2, the A-DPS paper's step; hundreds of steps)")
+       "pull toward the data: flow (the likelihood score in the ODE step; any step count), dps "
+       "(zeta/||r|| grad ||r||^2, the A-DPS paper's step; hundreds of steps) or dc (a few CG steps "
+       "toward the data on every denoised estimate, no gradient through the network)")
       ->default_str("flow");
   c.add_option("--zeta", s.zeta, "guidance weight")->capture_default_str();
   c.add_option_function<std::string>(
@@ -61,6 +62,17 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
       ->default_str("fresh");
   c.add_option("--view-accel", s.view_acceleration, "adps, fresh view: acceleration of its random lines")
       ->check(CLI::Range(1.0, 1e6))
+      ->capture_default_str();
+  c.add_option("--step-lambda", s.dc_lambda, "dc: weight of the denoised estimate in each step's CG")
+      ->capture_default_str();
+  c.add_option("--step-iterations", s.dc_iterations, "dc: CG iterations per step")->capture_default_str();
+  c.add_option("--eta", s.eta, "dc: fresh noise in each step (0: deterministic, 1: all fresh)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  c.add_option("--warm-start", p.warm_start, "start from this reconstruction noised to --sigma-start")
+      ->check(CLI::IsMember({"none", "zf", "sense", "cs"}))
+      ->capture_default_str();
+  c.add_option("--sigma-start", s.sigma_start, "warm start: the noise level the trajectory starts at")
       ->capture_default_str();
   c.add_option("--sample-seed", s.seed, "seed of the sampler's noise and masks")->capture_default_str();
   c.add_option("--dc-lambda", p.consistency_lambda,
@@ -173,6 +185,7 @@ void add_recon_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("-m,--method", request.method, "reconstruction method")
       ->check(CLI::IsMember(names))
       ->capture_default_str();
+  add_slices_option(*c, request.slices);
   c->add_option("--lambda", request.options.lambda, "regularisation weight (default: the method's)");
   c->add_option("--iterations", request.options.iterations, "iterations (default: the method's)");
   c->add_option("--combine", [cmd](const CLI::results_t& v) {

@@ -7,25 +7,10 @@
 
 #include "ambient/core/error.hpp"
 #include "ambient/jobs/simulate.hpp"
+#include "ambient/jobs/slice_range.hpp"
 #include "cli_common.hpp"
 
 namespace ambient::cli {
-
-namespace {
-
-// "A:B[:STEP]" with either end optional, Python style.
-void parse_slices(const std::string& text, jobs::SimulateRequest& r) {
-  std::vector<std::string> parts;
-  std::stringstream in(text);
-  for (std::string p; std::getline(in, p, ':');) parts.push_back(p);
-  if (parts.size() < 2 || parts.size() > 3) throw Error("--slices wants A:B or A:B:STEP, got '" + text + "'");
-  auto number = [&](const std::string& s, int64_t fallback) { return s.empty() ? fallback : std::stoll(s); };
-  r.slice_begin = number(parts[0], 0);
-  r.slice_end = number(parts[1], -1);
-  if (parts.size() == 3) r.slice_step = number(parts[2], 1);
-}
-
-}  // namespace
 
 void add_simulate_command(CLI::App& app, const GlobalOptions& global) {
   auto r = std::make_shared<jobs::SimulateRequest>();
@@ -35,7 +20,8 @@ void add_simulate_command(CLI::App& app, const GlobalOptions& global) {
   c->footer(
       "Simulates a multi-coil Cartesian acquisition from images: magnitude images get a smooth "
       "random phase, each slice is multiplied by coil sensitivities (an analytic birdcage "
-      "array of --coils loops, or --maps from a file), Fourier transformed (centred, "
+      "array of --coils loops, a new random array for every slice with --random-coils, or --maps "
+      "from a file), Fourier transformed (centred, "
       "orthonormal) and given complex Gaussian noise of standard deviation --noise per sample "
       "(images are first scaled to a maximum magnitude of 1). Noise-only scans at the same level "
       "and the magnitude reference image are stored with the k-space. Fully sampled; undersample "
@@ -55,7 +41,10 @@ void add_simulate_command(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str();
   c->add_option("--matrix", r->matrix, "resample each slice (zero-padded to a square) to N x N")
       ->capture_default_str();
-  c->add_option("--coils", r->coils, "number of birdcage coils")->capture_default_str();
+  c->add_option("--coils", r->coils, "number of coils")->capture_default_str();
+  c->add_flag("--random-coils", r->random_coils,
+              "a new random coil array for every slice (loops on an ellipse of random size, "
+              "positions, falloff and gains) instead of the fixed birdcage");
   c->add_option("--maps", r->maps, "coil maps to use instead of the birdcage model (.cfl as BART "
                                     "writes them, or .npy [coil, y, x])");
   c->add_option("--write-maps", r->write_maps, "also write the coil maps used (.cfl or .npy)");
@@ -66,7 +55,10 @@ void add_simulate_command(CLI::App& app, const GlobalOptions& global) {
   c->add_option("--seed", r->seed, "random seed")->capture_default_str();
   add_write_options(*c, r->write);
   c->callback([r, slices, orientation, &global] {
-    if (!slices->empty()) parse_slices(*slices, *r);
+    if (!slices->empty()) {
+      const auto range = jobs::SliceRange::parse(*slices);
+      r->slice_begin = range.begin, r->slice_end = range.end, r->slice_step = range.step;
+    }
     r->orientation = *orientation == "coronal"    ? jobs::Orientation::coronal
                      : *orientation == "sagittal" ? jobs::Orientation::sagittal
                                                   : jobs::Orientation::axial;

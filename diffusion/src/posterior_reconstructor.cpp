@@ -67,6 +67,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
       : method_(std::move(method)), prior_(std::move(prior)), options_(std::move(options)),
         recon_options_(std::move(recon_options)) {
     recon_options_.espirit = training_espirit_options(prior_->description, recon_options_.espirit);
+    if (options_.warm_start != "none") recon::make_reconstructor(options_.warm_start);  // an unknown name fails now
   }
 
   recon::Reconstruction run(const io::KSpace& scan, Progress& progress) const override {
@@ -83,6 +84,8 @@ class PosteriorReconstructor : public recon::Reconstructor {
       m.kspace = kspace.data[s] * m.mask.unsqueeze(0) / scale;
       m.maps = recon::coil_maps(kspace, s, recon_options_);
       m.noise_sigma = recon::noise_sigma(kspace.noise) / scale;  // in the prior's units
+      if (options_.warm_start != "none" && options_.sampling.sigma_start > 0)
+        m.start = classical_start(kspace, s, m.maps) / scale;
       torch::Tensor samples;
       if (one_step) {
         samples = one_step_estimate(*prior_, m, std::max(options_.sampling.schedule.sigma_min, m.noise_sigma)).unsqueeze(0);
@@ -109,6 +112,18 @@ class PosteriorReconstructor : public recon::Reconstructor {
   }
 
  private:
+  // Slice s of `kspace` reconstructed by the warm-start method with the slice's coil maps.
+  torch::Tensor classical_start(const io::KSpace& kspace, int64_t s, const torch::Tensor& maps) const {
+    io::KSpace one = kspace;
+    one.data = kspace.data.narrow(0, s, 1);
+    one.mask = kspace.mask.narrow(0, s, 1);
+    recon::ReconOptions o = recon_options_;
+    o.maps = maps;
+    o.combine_with_maps = true;  // zf: the complex image the maps combine, not RSS
+    const torch::Tensor image = recon::make_reconstructor(options_.warm_start, o)->run(one, no_progress()).image[0];
+    return image.to(torch::kComplexFloat);
+  }
+
   std::string method_;
   std::shared_ptr<Prior> prior_;
   PosteriorReconOptions options_;

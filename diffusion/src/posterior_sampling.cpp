@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "ambient/core/error.hpp"
+#include "ambient/diffusion/consistent_sampling.hpp"
 #include "ambient/diffusion/prior_sampling.hpp"
 #include "ambient/recon/linear_operator.hpp"
 
@@ -50,7 +51,8 @@ void check_finite(const torch::Tensor& x, int step) {
 Guidance parse_guidance(const std::string& name) {
   if (name == "dps") return Guidance::dps;
   if (name == "flow") return Guidance::flow;
-  throw Error("unknown guidance '" + name + "' (dps or flow)");
+  if (name == "dc") return Guidance::dc;
+  throw Error("unknown guidance '" + name + "' (dps, flow or dc)");
 }
 
 AmbientView parse_ambient_view(const std::string& name) {
@@ -100,6 +102,7 @@ torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& m
                              Progress& progress) {
   check_shapes(m);
   if (o.samples < 1) throw Error("--samples must be at least 1");
+  if (o.guidance == Guidance::dc) return consistent_samples(denoiser, m, o, progress);
   if (!(o.zeta >= 0)) throw Error("--zeta must be >= 0");
   const std::vector<double> sigmas = edm_schedule(o.schedule);
   const int64_t n = o.samples, height = m.kspace.size(1), width = m.kspace.size(2);

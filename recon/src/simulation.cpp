@@ -35,6 +35,27 @@ at::Tensor birdcage_maps(int64_t coils, int64_t ny, int64_t nx, double radius) {
   return s.to(at::kComplexFloat);
 }
 
+at::Tensor random_coil_maps(int64_t coils, int64_t ny, int64_t nx, at::Generator generator) {
+  const auto [y, x] = grid(ny, nx);
+  auto uniform = [&](double low, double high) {
+    return low + (high - low) * at::rand({1}, generator, at::kDouble).item<double>();
+  };
+  const double semi_x = uniform(1.1, 2.0), semi_y = uniform(1.1, 2.0), rotation = uniform(0, 2 * M_PI);
+  std::vector<at::Tensor> maps;
+  for (int64_t c = 0; c < coils; ++c) {
+    const double jitter = uniform(-0.3, 0.3) * M_PI / static_cast<double>(coils);
+    const double angle = rotation + 2 * M_PI * static_cast<double>(c) / static_cast<double>(coils) + jitter;
+    const at::Tensor dx = x - semi_x * std::cos(angle);
+    const at::Tensor dy = y - semi_y * std::sin(angle);
+    const at::Tensor distance = at::sqrt(dx * dx + dy * dy);
+    const at::Tensor phase = at::atan2(dx, -dy) - angle + uniform(-M_PI, M_PI);
+    maps.push_back(at::polar(uniform(0.7, 1.3) * at::pow(distance, -uniform(0.7, 1.6)), phase));
+  }
+  at::Tensor s = at::stack(maps);
+  s = s / at::sqrt(at::sum(at::real(s * at::conj(s)), 0, true));
+  return s.to(at::kComplexFloat);
+}
+
 at::Tensor smooth_random_phase(int64_t ny, int64_t nx, double max_radians, at::Generator generator) {
   const auto [y, x] = grid(ny, nx);
   at::Tensor phi = at::zeros({ny, nx}, at::kDouble);

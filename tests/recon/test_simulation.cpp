@@ -24,6 +24,22 @@ TEST(Birdcage, CombinationRecoversTheObject) {
   EXPECT_LT(nrmse(recon::rss(s * x), x.abs()), 1e-5);
 }
 
+TEST(RandomCoils, NormalisedSeededAndVaried) {
+  auto gen = [](uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); };
+  const at::Tensor s = recon::random_coil_maps(12, 32, 40, gen(3));
+  ASSERT_EQ(s.sizes(), (at::IntArrayRef{12, 32, 40}));
+  const at::Tensor energy = at::sum(s.abs().pow(2), 0);
+  EXPECT_TRUE(at::allclose(energy, at::ones_like(energy), 1e-5, 1e-5));
+  EXPECT_TRUE(at::equal(s, recon::random_coil_maps(12, 32, 40, gen(3))));
+  // Another draw is another geometry: the coils' magnitudes differ, not only their phases.
+  const at::Tensor other = recon::random_coil_maps(12, 32, 40, gen(4));
+  EXPECT_GT((s.abs() - other.abs()).abs().mean().item<double>(), 0.02);
+  // Each coil sees one side of the object more than the other: a localised sensitivity.
+  const at::Tensor m = s.abs();
+  const at::Tensor left = m.narrow(2, 0, 8).mean({1, 2}), right = m.narrow(2, 32, 8).mean({1, 2});
+  EXPECT_GT((left / right).max().item<double>(), 2.0);
+}
+
 TEST(SmoothPhase, UnitModulusBoundedAndSeeded) {
   auto gen = [](uint64_t seed) { return at::make_generator<at::CPUGeneratorImpl>(seed); };
   const at::Tensor p = recon::smooth_random_phase(32, 32, 1.0, gen(7));

@@ -12,6 +12,7 @@
 #include "ambient/io/output_file.hpp"
 #include "ambient/jobs/coil_maps_file.hpp"
 #include "ambient/jobs/prior_tools.hpp"
+#include "ambient/jobs/slice_range.hpp"
 #include "ambient/recon/coil_combine.hpp"
 #include "ambient/recon/coil_preprocessing.hpp"
 #include "ambient/recon/fft.hpp"
@@ -141,6 +142,7 @@ ReconSummary reconstruct(const ReconRequest& r, Progress& progress) {
 ReconResult run_reconstruction(const ReconRequest& r, const recon::Reconstructor& method, Progress& progress) {
   const auto start = std::chrono::steady_clock::now();
   io::KSpace original = io::read_kspace(r.input, r.read);
+  if (!r.slices.empty()) original = select_slices(original, r.slices, r.input);
   if (r.prewhiten) {
     if (!original.noise.defined()) throw FileError(r.input, "has no noise scans to prewhiten with");
     const at::Tensor w = recon::whitening_matrix(original.noise);

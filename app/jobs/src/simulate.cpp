@@ -65,6 +65,8 @@ SimulateSummary simulate(const SimulateRequest& r, Progress& progress) {
   const at::Tensor images = resample(volume.index_select(0, at::tensor(chosen)), r.matrix);
   const int64_t n = images.size(0), ny = images.size(1), nx = images.size(2);
 
+  if (r.random_coils && !(r.maps.empty() && r.write_maps.empty()))
+    throw Error("random coil arrays (one per slice) cannot be read from or written to one maps file");
   at::Tensor maps = r.maps.empty() ? recon::birdcage_maps(r.coils, ny, nx) : read_coil_maps(r.maps);
   if (maps.dim() != 3) throw FileError(r.maps, "simulation needs one set of coil maps [coil, y, x]");
   if (maps.size(1) != ny || maps.size(2) != nx)
@@ -83,6 +85,7 @@ SimulateSummary simulate(const SimulateRequest& r, Progress& progress) {
     progress.throw_if_cancelled();
     at::Tensor x = images[s].to(at::kComplexFloat);
     if (magnitude) x = x * recon::smooth_random_phase(ny, nx, r.phase_radians, gen);
+    if (r.random_coils) maps = recon::random_coil_maps(r.coils, ny, nx, gen);
     at::Tensor coil_k = recon::fft2c(maps * x);
     if (r.noise > 0)
       coil_k = coil_k + at::view_as_complex(at::normal(0.0, r.noise / std::sqrt(2.0), {maps.size(0), ny, nx, 2}, gen));

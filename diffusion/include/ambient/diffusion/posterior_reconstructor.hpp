@@ -29,6 +29,9 @@ struct PosteriorReconOptions {
   double consistency_lambda = 0.01;
   int consistency_iterations = 10;
   bool keep_samples = false;  // also return every sample
+  // The classical method (zf, sense or cs, with the recon options' lambda and iterations) whose
+  // image starts each trajectory when sampling.sigma_start > 0; "none": start from noise.
+  std::string warm_start = "none";
 };
 
 // The methods this module adds to recon's table (name and summary; make_posterior_reconstructor builds them).

@@ -28,6 +28,9 @@ struct Measurement {
   // unknown. Known, it fades the guidance as ||r|| nears the noise's own norm, so the
   // samples do not fit the noise.
   double noise_sigma = 0;
+  // A first image [H, W] complex64 (e.g. CG-SENSE or CS) for a warm start (see
+  // PosteriorOptions::sigma_start); undefined: start from noise.
+  torch::Tensor start;
 };
 
 // How strongly each step pulls toward the data, r = y - A D(x, sigma):
@@ -39,7 +42,13 @@ struct Measurement {
 //    (sigma^2 + sigma_data^2), EDM's posterior variance of an image of variance sigma_data^2.
 //    Each step then removes about the fraction (sigma - sigma_next) / sigma of the residual,
 //    as the ODE step itself does of the noise: the same total pull at any number of steps.
-enum class Guidance { dps, flow };
+//  - dc: data consistency inside every step, no gradient through the network (the decomposed
+//    diffusion sampler, Chung, Lee, Ye 2024; consistent_sampling.hpp): the denoised estimate
+//    x0 = D(x, sigma) is moved to argmin ||A x - y||^2 + lambda ||x - x0||^2 by a few CG steps,
+//    and the next state is that estimate plus sigma_next times a DDIM mix of the step's noise
+//    direction and fresh noise. Half the cost of a guided step, and the samples agree with
+//    the measurements whatever the prior.
+enum class Guidance { dps, flow, dc };
 
 // Which lines of x an ambient prior sees at each network evaluation:
 //  - fixed: one random Ã per sample, drawn by the prior's own mask rule (its training
@@ -64,9 +73,19 @@ struct PosteriorOptions {
   uint64_t seed = 0;
   AmbientView view = AmbientView::fresh;
   double view_acceleration = 3;  // fresh: the random lines' acceleration (the prior's ACS kept)
+  // Guidance::dc: each step's CG iterations, the weight lambda of ||x - x0||^2 (normalised
+  // units), and the DDIM stochasticity eta (0: the step's own noise direction only, 1: fresh
+  // noise only).
+  int dc_iterations = 5;
+  double dc_lambda = 0.05;
+  double eta = 0.5;
+  // Warm start (Chung et al. 2022, "Come-closer-diffuse-faster"): with a Measurement::start
+  // image and sigma_start > 0, the schedule runs from sigma_start (not sigma_max) and begins at
+  // the start image plus noise of that level, so a few steps suffice.
+  double sigma_start = 0;
 };
 
-Guidance parse_guidance(const std::string& name);        // "dps" or "flow"; Error otherwise
+Guidance parse_guidance(const std::string& name);        // "dps", "flow" or "dc"; Error otherwise
 AmbientView parse_ambient_view(const std::string& name);  // "fixed" or "fresh"; Error otherwise
 
 // The fresh view of an ambient prior: `count` masks [count, H, W], each a random mask of the

@@ -13,9 +13,10 @@ struct ConvertResult {
 };
 
 // K-space stays k-space where both formats hold it (ISMRMRD, fastMRI, cfl, npy); image
-// files, and any input written to an image-only format, convert as images.
+// files, and any input written to an image-only format, convert as images. `slices`
+// ("A:B[:STEP]", k-space only) keeps those slices alone.
 ConvertResult convert(const std::string& input, const std::string& output,
                       const io::ReadOptions& read, const io::WriteOptions& write,
-                      io::DataKind kind = io::DataKind::automatic);
+                      io::DataKind kind = io::DataKind::automatic, const std::string& slices = "");
 
 }  // namespace ambient::jobs

@@ -24,6 +24,7 @@ struct RetrospectiveMask {
 
 struct ReconRequest {
   std::string input;
+  std::string slices;                // reconstruct only these slices of the input, "A:B[:STEP]"; empty: all
   std::vector<std::string> outputs;  // one image written per name, format by extension
   std::string method = "zf";
   recon::ReconOptions options;

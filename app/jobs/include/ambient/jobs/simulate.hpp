@@ -22,6 +22,7 @@ struct SimulateRequest {
   double min_signal = 0;    // skip slices whose mean magnitude is below this fraction of the volume's
   int64_t matrix = 0;       // resample each slice (padded square) to matrix x matrix; 0: keep
   int64_t coils = 8;
+  bool random_coils = false;  // each slice its own random array (recon::random_coil_maps)
   std::string maps;         // coil maps [coil, y, x] from a file instead of the birdcage model
   std::string write_maps;   // also write the maps used (cfl in BART's layout, or npy)
   double phase_radians = 3.14159265358979;  // peak of the smooth random phase (magnitude input)

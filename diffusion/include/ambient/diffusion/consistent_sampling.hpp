@@ -1,0 +1,27 @@
+#pragma once
+// The data-consistent posterior sampler (Guidance::dc): the decomposed diffusion sampler of
+// Chung, Lee and Ye (2024) on EDM's noise levels. Each step
+//   x0  = D(x, sigma)                                  the prior's denoised estimate
+//   x0' = argmin ||A z - y||^2 + lambda ||z - x0||^2    a few CG steps from x0 (SENSE normal equations)
+//   x   = x0' + sigma_next (sqrt(1 - eta^2) (x - x0) / sigma + eta n),  n ~ N(0, I)
+// so every estimate agrees with the measured k-space whatever the prior, without a gradient
+// through the network. The last step returns x0' itself. With a start image and sigma_start,
+// the trajectory begins at start + sigma_start n (a warm start).
+#include <torch/types.h>
+
+#include "ambient/core/progress.hpp"
+#include "ambient/diffusion/objectives.hpp"
+#include "ambient/diffusion/posterior_sampling.hpp"
+
+namespace ambient::diffusion {
+
+// options.samples samples [samples, H, W] complex64 of the measurement, from the denoiser
+// D(x [b, 2, H, W], sigma [b]).
+torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measurement& measurement,
+                                 const PosteriorOptions& options, Progress& progress = no_progress());
+
+// argmin ||A z - y||^2 + lambda ||z - x0||^2 for each image of x0 [b, H, W], by `iterations`
+// CG steps started at x0 (A = the measurement's M F S; y its k-space).
+torch::Tensor data_consistent(const Measurement& measurement, const torch::Tensor& x0, double lambda, int iterations);
+
+}  // namespace ambient::diffusion

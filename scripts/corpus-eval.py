@@ -1,0 +1,138 @@
+#!/usr/bin/python3
+"""Reconstructs held-out subjects of the training corpus (data-samples/make-training-corpus.py)
+with the classical baselines and a diffusion prior, and tabulates PSNR / SSIM per anatomy.
+
+Evaluation slices: of every k-space file of the split (val: choosing defaults; test: reporting),
+its middle slice, and for an anatomy with fewer than 8 files also the slices at a quarter and
+three quarters. Each becomes a one-slice file (`ambient convert --slices`) under
+OUT/slices/ANATOMY/, so one batch run (`ambient recon FOLDER --report`) per method and anatomy
+does the work. Masks: 1D random lines with 12 ACS lines at each R, the same mask seed for every
+method. cs runs at every lambda of LAMBDAS (its best per anatomy is the baseline) and at its
+default. A method already run (its report exists) is not rerun.
+
+Usage: corpus-eval.py [--corpus DIR] [--split test] [--out DIR] [--accel 4 8]
+         [--method NAME=ARGS ...]   e.g. --method 'adps=--method adps --prior p.pt --guidance dc'
+"""
+import argparse
+import csv
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LAMBDAS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02]
+
+
+def evaluation_slices(manifest, split):
+    counts, anatomy = defaultdict(int), {}
+    with open(manifest, newline="") as f:
+        for r in csv.DictReader(f):
+            if r["split"] == split:
+                counts[r["output"]] += 1
+                anatomy[r["output"]] = r["anatomy"]
+    files_of = defaultdict(list)
+    for output in sorted(counts):
+        files_of[anatomy[output]].append(output)
+    picks = []
+    for kind, outputs in sorted(files_of.items()):
+        for output in outputs:
+            n = counts[output]
+            chosen = {n // 2} if len(outputs) >= 8 else {n // 4, n // 2, (3 * n) // 4}
+            picks += [(kind, output, s) for s in sorted(chosen)]
+    return picks
+
+
+def run(cmd):
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    if done.returncode != 0:
+        sys.exit(f"error: {' '.join(map(shlex.quote, cmd))}\n{done.stderr[-3000:]}")
+
+
+def mean_metrics(report):
+    with open(report, newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["status"] == "done" and r["psnr_db"]]
+    if not rows:
+        return None
+    seconds = {r["input"]: float(r["seconds"]) for r in rows}
+    return {"n": len(rows), "psnr": statistics.mean(float(r["psnr_db"]) for r in rows),
+            "ssim": statistics.mean(float(r["ssim"]) for r in rows), "seconds": sum(seconds.values()) / len(rows)}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", type=Path, default=ROOT / "data-samples" / "generated" / "corpus")
+    ap.add_argument("--split", default="test", choices=["val", "test"])
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--accel", type=float, nargs="+", default=[4, 8])
+    ap.add_argument("--anatomy", nargs="*", help="only these anatomies")
+    ap.add_argument("--method", action="append", default=[], help="NAME=ARGS of `ambient recon`")
+    ap.add_argument("--no-cs-sweep", action="store_true")
+    ap.add_argument("--ambient", default=os.environ.get("AMBIENT", str(ROOT / "build" / "ambient")))
+    args = ap.parse_args()
+    out = args.out or ROOT / "results" / f"corpus-{args.split}"
+    manifest = args.corpus / "manifest.csv"
+    if not manifest.exists():
+        sys.exit(f"error: {manifest}: no corpus there (data-samples/make-training-corpus.py builds it)")
+
+    picks = [p for p in evaluation_slices(manifest, args.split) if not args.anatomy or p[0] in args.anatomy]
+    for kind, output, s in picks:
+        target = out / "slices" / kind / f"{Path(output).stem}-s{s}.h5"
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            run([args.ambient, "-q", "convert", str(args.corpus / output), str(target), "--slices", f"{s}:{s + 1}"])
+    anatomies = sorted({p[0] for p in picks})
+
+    methods = {"zf": "--method zf"}
+    if not args.no_cs_sweep:
+        methods.update({f"cs-l{lam:g}": f"--method cs --lambda {lam:g}" for lam in LAMBDAS})
+    methods["cs-default"] = "--method cs"
+    for m in args.method:
+        name, _, rest = m.partition("=")
+        methods[name] = rest
+    table = {}
+    for accel in args.accel:
+        for name, options in methods.items():
+            for kind in anatomies:
+                run_dir = out / f"r{accel:g}" / name / kind
+                report = run_dir / "report.csv"
+                if not report.exists():
+                    run_dir.mkdir(parents=True, exist_ok=True)
+                    run([args.ambient, "-q", "recon", str(out / "slices" / kind), "-o", str(run_dir / "{name}.nii.gz"),
+                         "--report", str(report), "--mask", "random", "--accel", f"{accel:g}", "--acs", "12",
+                         "--reference", "auto", "--force"] + shlex.split(options))
+                table[(accel, name, kind)] = mean_metrics(report)
+    write_summary(out, table, args.accel, list(methods), anatomies)
+
+
+def write_summary(out, table, accels, methods, anatomies):
+    lines = []
+    for accel in accels:
+        sweep = [m for m in methods if m.startswith("cs-l")]
+        best = {k: max(sweep, key=lambda m: table[(accel, m, k)]["psnr"]) for k in anatomies} if sweep else {}
+        lines += [f"### R = {accel:g}", "", "| method | " + " | ".join(anatomies) + " |",
+                  "|---|" + "---|" * len(anatomies)]
+        shown = [m for m in methods if not m.startswith("cs-l")]
+        for m in shown[:1] + (["cs-best"] if best else []) + shown[1:]:
+            cells = []
+            for k in anatomies:
+                r = table[(accel, best[k], k)] if m == "cs-best" else table[(accel, m, k)]
+                text = f"{r['psnr']:.2f} / {r['ssim']:.4f}"
+                if m == "cs-best":
+                    text += f" (λ {best[k][4:]})"
+                elif best and m not in ("zf", "cs-default"):
+                    text += f" ({r['psnr'] - table[(accel, best[k], k)]['psnr']:+.2f})"
+                cells.append(text)
+            lines.append(f"| {m} | " + " | ".join(cells) + " |")
+        n = {k: table[(accel, methods[0], k)]["n"] for k in anatomies}
+        lines += ["", "PSNR dB / SSIM, mean over slices (" + ", ".join(f"{k}: {n[k]}" for k in anatomies) +
+                  "); in brackets: PSNR against cs at its best lambda.", ""]
+    (out / "summary.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
