@@ -23,8 +23,12 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+import h5py
+import numpy as np
+from scipy.stats import spearmanr
+
 ROOT = Path(__file__).resolve().parents[1]
-LAMBDAS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02]
+LAMBDAS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05]
 
 
 def evaluation_slices(manifest, split):
@@ -60,6 +64,20 @@ def mean_metrics(report):
     seconds = {r["input"]: float(r["seconds"]) for r in rows}
     return {"n": len(rows), "psnr": statistics.mean(float(r["psnr_db"]) for r in rows),
             "ssim": statistics.mean(float(r["ssim"]) for r in rows), "seconds": sum(seconds.values()) / len(rows)}
+
+
+def uncertainty_rank_correlation(slices, run_dir):
+    """Mean over slices of Spearman's rank correlation between the samples' std and the mean's
+    absolute error, over the pixels of the object (reference above 5 % of its maximum)."""
+    values = []
+    for scan in sorted(slices.glob("*.h5")):
+        with h5py.File(scan) as f:
+            reference = np.abs(f["dataset/reference/data"][0, 0, 0])
+        mean = np.abs(np.load(run_dir / f"{scan.stem}.npy")[0])
+        std = np.load(run_dir / f"{scan.stem}-std.npy")[0]
+        inside = reference > 0.05 * reference.max()
+        values.append(spearmanr(std[inside], np.abs(mean - reference)[inside]).correlation)
+    return statistics.mean(values)
 
 
 def main():
@@ -99,12 +117,16 @@ def main():
             for kind in anatomies:
                 run_dir = out / f"r{accel:g}" / name / kind
                 report = run_dir / "report.csv"
+                sampling = any(f"--method {m}" in options for m in ("adps", "dps"))
                 if not report.exists():
                     run_dir.mkdir(parents=True, exist_ok=True)
-                    run([args.ambient, "-q", "recon", str(out / "slices" / kind), "-o", str(run_dir / "{name}.nii.gz"),
+                    extra = ["--uncertainty", str(run_dir / "{name}-std.npy")] if sampling else []
+                    run([args.ambient, "-q", "recon", str(out / "slices" / kind), "-o", str(run_dir / "{name}.npy"),
                          "--report", str(report), "--mask", "random", "--accel", f"{accel:g}", "--acs", "12",
-                         "--reference", "auto", "--force"] + shlex.split(options))
+                         "--reference", "auto", "--force"] + extra + shlex.split(options))
                 table[(accel, name, kind)] = mean_metrics(report)
+                if sampling:
+                    table[(accel, name, kind)]["spearman"] = uncertainty_rank_correlation(out / "slices" / kind, run_dir)
     write_summary(out, table, args.accel, list(methods), anatomies)
 
 
@@ -123,13 +145,16 @@ def write_summary(out, table, accels, methods, anatomies):
                 text = f"{r['psnr']:.2f} / {r['ssim']:.4f}"
                 if m == "cs-best":
                     text += f" (λ {best[k][4:]})"
+                if "spearman" in r:
+                    text += f", ρ {r['spearman']:.2f}"
                 elif best and m not in ("zf", "cs-default"):
                     text += f" ({r['psnr'] - table[(accel, best[k], k)]['psnr']:+.2f})"
                 cells.append(text)
             lines.append(f"| {m} | " + " | ".join(cells) + " |")
         n = {k: table[(accel, methods[0], k)]["n"] for k in anatomies}
         lines += ["", "PSNR dB / SSIM, mean over slices (" + ", ".join(f"{k}: {n[k]}" for k in anatomies) +
-                  "); in brackets: PSNR against cs at its best lambda.", ""]
+                  "); in brackets: PSNR against cs at its best lambda; ρ: Spearman correlation of the samples' std "
+                  "and the absolute error inside the object.", ""]
     (out / "summary.md").write_text("\n".join(lines))
     print("\n".join(lines))
 

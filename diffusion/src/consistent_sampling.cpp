@@ -18,13 +18,52 @@ torch::Tensor data_consistent(const Measurement& m, const torch::Tensor& x0, dou
   recon::CgOptions cg;
   cg.iterations = iterations;
   cg.lambda = lambda;
-  cg.tolerance = 0;  // the step count is the regulariser: never stop early on one sample only
   std::vector<torch::Tensor> out;
   for (int64_t i = 0; i < x0.size(0); ++i)
     out.push_back(recon::conjugate_gradient([&a](const at::Tensor& x) { return a.normal(x); },
                                             aty + lambda * x0[i], x0[i], cg)
                       .x);
   return torch::stack(out);
+}
+
+namespace {
+
+// ||A x - y|| of each image of x [b, H, W].
+torch::Tensor residual_norms(const Measurement& m, const torch::Tensor& x) {
+  const recon::SenseOperator a(m.maps, m.mask);
+  const torch::Tensor r = a.forward(x) - (m.kspace * m.mask.unsqueeze(0)).unsqueeze(0);
+  return torch::view_as_real(r).pow(2).sum({1, 2, 3, 4}).sqrt();
+}
+
+}  // namespace
+
+torch::Tensor fit_to_noise(const Measurement& m, const torch::Tensor& x0, int iterations) {
+  const double target = noise_norm(m);
+  if (!(target > 0)) throw Error("fitting to the noise level needs the data's noise level");
+  std::vector<torch::Tensor> out;
+  for (int64_t i = 0; i < x0.size(0); ++i) {
+    const torch::Tensor start = x0.narrow(0, i, 1);
+    if (residual_norms(m, start).item<double>() <= 1.05 * target) {
+      out.push_back(start);
+      continue;
+    }
+    // The residual grows with lambda: bisect log lambda until it is within 5 % of the target.
+    double low = -8, high = 4;  // log10 lambda
+    torch::Tensor best = data_consistent(m, start, std::pow(10.0, low), iterations);
+    for (int k = 0; k < 14; ++k) {
+      const double mid = (low + high) / 2;
+      const torch::Tensor z = data_consistent(m, start, std::pow(10.0, mid), iterations);
+      const double residual = residual_norms(m, z).item<double>();
+      if (residual < target) low = mid, best = z;
+      else high = mid;
+      if (std::abs(residual / target - 1) < 0.05) {
+        best = z;
+        break;
+      }
+    }
+    out.push_back(best);
+  }
+  return torch::cat(out);
 }
 
 torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measurement& m, const PosteriorOptions& o,
@@ -52,10 +91,12 @@ torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measuremen
     progress.throw_if_cancelled();
     const double sigma = sigmas[i], next = sigmas[i + 1];
     const torch::Tensor denoised = denoiser(x, torch::full({n}, sigma, x.options())).detach();
-    estimate = data_consistent(m, to_complex(denoised), o.dc_lambda, o.dc_iterations);
+    const bool last = !(next > 0);
+    estimate = last && m.noise_sigma > 0 ? fit_to_noise(m, to_complex(denoised), std::max(o.dc_iterations, 10))
+                                         : data_consistent(m, to_complex(denoised), o.dc_lambda, o.dc_iterations);
     if (!torch::isfinite(estimate).all().item<bool>())
       throw Error("posterior sampling produced NaN or Inf at step " + std::to_string(i + 1));
-    if (next > 0) {
+    if (!last) {
       const torch::Tensor direction = (x - denoised) / sigma;
       x = to_channels(estimate) + next * (std::sqrt(1 - o.eta * o.eta) * direction + o.eta * noise());
     }

@@ -94,7 +94,9 @@ class PosteriorReconstructor : public recon::Reconstructor {
         o.seed = options_.sampling.seed * 1000003 + static_cast<uint64_t>(s);  // each slice its own draws
         samples = posterior_samples(*prior_, m, o, progress);
       }
-      if (options_.consistency_lambda > 0)
+      // The dc sampler's samples agree with the data already (to the noise level where known).
+      const bool consistent = !one_step && options_.sampling.guidance == Guidance::dc;
+      if (options_.consistency_lambda > 0 && !consistent)
         samples = data_consistency(m, samples, options_.consistency_lambda, options_.consistency_iterations);
       samples = samples * scale;
       if (padding.any()) samples = crop_to_scan_grid(samples, padding);

@@ -34,12 +34,6 @@ void check_fits(Prior& prior, const Measurement& m) {
                 std::to_string(m.kspace.size(1)) + " x " + std::to_string(m.kspace.size(2)));
 }
 
-// The norm of the measurement noise itself, ||A x_true - y|| in expectation.
-double noise_norm(const Measurement& m) {
-  const double measured = m.mask.sum().item<double>() * static_cast<double>(m.kspace.size(0));
-  return m.noise_sigma * std::sqrt(2 * measured);
-}
-
 void check_finite(const torch::Tensor& x, int step) {
   if (!torch::isfinite(x).all().item<bool>())
     throw Error("posterior sampling produced NaN or Inf at step " + std::to_string(step + 1) +
@@ -65,6 +59,11 @@ torch::Tensor fresh_view_masks(const nlohmann::json& description, const torch::T
                                double acceleration, uint64_t seed) {
   const torch::Tensor random = ambient_masks(description, count, mask.size(0), mask.size(1), seed, acceleration);
   return (random.to(torch::kBool) | mask.cpu().to(torch::kBool).unsqueeze(0)).to(random.scalar_type());
+}
+
+double noise_norm(const Measurement& m) {
+  const double measured = m.mask.sum().item<double>() * static_cast<double>(m.kspace.size(0));
+  return m.noise_sigma * std::sqrt(2 * measured);
 }
 
 int64_t network_evaluations(const PosteriorOptions& o) {

@@ -27,7 +27,9 @@ CgResult conjugate_gradient(const std::function<at::Tensor(const at::Tensor&)>& 
     if (rhs_norm == 0 || std::sqrt(rr) <= o.tolerance * rhs_norm) break;
     progress.throw_if_cancelled();
     const at::Tensor ap = apply(p);
-    const double alpha = rr / dot_real(p, ap);
+    const double curvature = dot_real(p, ap);
+    if (!(curvature > 0)) break;  // converged to rounding (0 / 0 would be NaN)
+    const double alpha = rr / curvature;
     x = x + alpha * p;
     r = r - alpha * ap;
     const double rr_next = dot_real(r, r);

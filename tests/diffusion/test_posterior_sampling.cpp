@@ -85,6 +85,58 @@ TEST(PosteriorSampling, ExactGaussianDenoiserLandsNearTheClosedFormPosteriorMean
   }
 }
 
+TEST(ConsistentSampling, ExactGaussianDenoiserLandsNearTheClosedFormPosteriorMean) {
+  const GaussianProblem p(0.02);
+  const double zero_filled = nrmse(recon::SenseOperator(p.m.maps, p.m.mask).adjoint(p.m.kspace), p.posterior_mean);
+  for (const int steps : {10, 50}) {
+    diffusion::PosteriorOptions o;
+    o.samples = 32;
+    o.schedule.steps = steps;
+    o.guidance = diffusion::Guidance::dc;
+    const torch::Tensor samples = diffusion::guided_samples(p.exact_denoiser(), p.m, o);
+    ASSERT_EQ(samples.sizes(), (std::vector<int64_t>{32, 8, 8}));
+    const double sampled = nrmse(samples.mean(0), p.posterior_mean);
+    EXPECT_LT(sampled, 0.15) << steps << " steps; zero-filled " << zero_filled;
+    EXPECT_LT(sampled, zero_filled / 3) << steps << " steps";
+    EXPECT_GT(torch::abs(samples - samples.mean(0, true)).mean().item<double>(), 1e-3);
+  }
+}
+
+TEST(ConsistentSampling, EverySampleFitsTheDataToTheNoiseLevel) {
+  // A denoiser that knows nothing of this image (it returns half its input): the samples
+  // must still agree with the measurements, to the noise's own norm and no closer.
+  const GaussianProblem p(0.05);
+  const diffusion::BatchDenoiser poor = [](const torch::Tensor& x, const torch::Tensor&) { return 0.5 * x; };
+  diffusion::PosteriorOptions o;
+  o.samples = 8;
+  o.schedule.steps = 10;
+  o.guidance = diffusion::Guidance::dc;
+  const torch::Tensor samples = diffusion::guided_samples(poor, p.m, o);
+  const recon::SenseOperator a(p.m.maps, p.m.mask);
+  const double floor = diffusion::noise_norm(p.m);
+  for (int64_t i = 0; i < samples.size(0); ++i) {
+    const double residual = torch::norm(torch::view_as_real(a.forward(samples[i]) - p.m.kspace)).item<double>();
+    EXPECT_NEAR(residual / floor, 1.0, 0.1) << "sample " << i;
+  }
+}
+
+TEST(ConsistentSampling, WarmStartBeginsAtTheStartImage) {
+  // From the truth itself at a small starting sigma, with an identity denoiser, the samples stay near it.
+  const GaussianProblem p(0.0);
+  diffusion::Measurement m = p.m;
+  m.start = p.truth;
+  diffusion::PosteriorOptions o;
+  o.samples = 4;
+  o.schedule.steps = 5;
+  o.guidance = diffusion::Guidance::dc;
+  o.sigma_start = 0.01;
+  const diffusion::BatchDenoiser identity = [](const torch::Tensor& x, const torch::Tensor&) { return x; };
+  const torch::Tensor samples = diffusion::guided_samples(identity, m, o);
+  EXPECT_LT(nrmse(samples.mean(0), p.truth), 0.05);
+  o.sigma_start = 0;  // no warm start: from noise at sigma_max, far from the truth
+  EXPECT_GT(nrmse(diffusion::guided_samples(identity, m, o).mean(0), p.truth), 1.0);
+}
+
 TEST(PosteriorSampling, WithoutGuidanceTheSamplesIgnoreTheData) {
   const GaussianProblem p(0.02);
   diffusion::PosteriorOptions o;

@@ -5,8 +5,9 @@
 //   x0' = argmin ||A z - y||^2 + lambda ||z - x0||^2    a few CG steps from x0 (SENSE normal equations)
 //   x   = x0' + sigma_next (sqrt(1 - eta^2) (x - x0) / sigma + eta n),  n ~ N(0, I)
 // so every estimate agrees with the measured k-space whatever the prior, without a gradient
-// through the network. The last step returns x0' itself. With a start image and sigma_start,
-// the trajectory begins at start + sigma_start n (a warm start).
+// through the network. The last step returns x0' itself, fitted to the noise level when the
+// noise is known (fit_to_noise). With a start image and sigma_start, the trajectory begins at
+// start + sigma_start n (a warm start).
 #include <torch/types.h>
 
 #include "ambient/core/progress.hpp"
@@ -23,5 +24,12 @@ torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measuremen
 // argmin ||A z - y||^2 + lambda ||z - x0||^2 for each image of x0 [b, H, W], by `iterations`
 // CG steps started at x0 (A = the measurement's M F S; y its k-space).
 torch::Tensor data_consistent(const Measurement& measurement, const torch::Tensor& x0, double lambda, int iterations);
+
+// Noise-aware data consistency (the discrepancy principle): for each image of x0 [b, H, W],
+// data_consistent with the lambda whose residual ||A z - y|| is the noise's own norm
+// (noise_norm), found by bisection in log lambda, so a sample fits the data to the noise level
+// and no further. An x0 already within 5 % of that norm is returned as it is. Needs a known
+// noise level (measurement.noise_sigma > 0).
+torch::Tensor fit_to_noise(const Measurement& measurement, const torch::Tensor& x0, int iterations);
 
 }  // namespace ambient::diffusion

@@ -22,7 +22,7 @@ namespace ambient::diffusion {
 struct PosteriorReconOptions {
   PosteriorOptions sampling;
   // Final data consistency: argmin ||A x - y||^2 + lambda ||x - sample||^2 by CG, warm-started
-  // from each sample (0: none). The denoiser's estimate of the measured lines is its own,
+  // from each sample (0: none; never after the dc sampler, whose samples are consistent). The denoiser's estimate of the measured lines is its own,
   // not the data; this puts the data back (on tuning slices at R = 8: +1.6 dB with the fixed
   // ambient view, lambda 0.002, 0.01, 0.05 giving 20.73, 21.00, 20.78 dB; +0.7 dB with the
   // fresh view, docs/reconstruction.md).

@@ -109,6 +109,9 @@ torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& m
 // noise level the data are read at (the larger of sigma_min and the data's noise).
 torch::Tensor one_step_estimate(Prior& prior, const Measurement& measurement, double sigma);
 
+// The norm of the measurement noise itself, ||A x_true - y|| in expectation (0: noise unknown).
+double noise_norm(const Measurement& measurement);
+
 // Network evaluations (forward passes) per sample of posterior_samples.
 int64_t network_evaluations(const PosteriorOptions& options);
 

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Reproduces the cross-subject results of docs/results.md: priors trained on the varied corpus
+# of real images (data-samples/make-training-corpus.py) and judged on subjects they never saw.
+#   corpus  the corpus from ../shared/data-raw/ (split by subject, manifest in data-samples/)
+#   priors  the ambient prior (R = 2 data only, each slice its own random-line mask with 12
+#           ACS lines) and the clean prior (the same slices fully sampled), STEPS steps each,
+#           batch 8, bfloat16; resumed where a run stopped
+#   export  each finished prior exported to $PRIOR_STORE/corpus-{ambient-r2,clean}.pt
+#   eval    SPLIT (test) subjects at R = 4 and 8 (scripts/corpus-eval.py): zf, cs over a lambda
+#           sweep and at its default, adps with the corpus ambient prior and dps with the
+#           corpus clean prior (their default samplers), adps with the Colin27 default prior
+# Usage: scripts/reproduce-corpus-results.sh [STAGE...]   (default: every stage in order)
+# Environment: STEPS (4000), RANKS (1; 2 data-parallel processes), SPLIT (test), ACCELS ("4 8"),
+#   SAMPLES (4), AMBIENT (build/ambient), PRIOR_STORE (data-samples/priors), RESULTS (results).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+ambient=${AMBIENT:-build/ambient}
+steps=${STEPS:-4000}
+ranks=${RANKS:-1}
+split=${SPLIT:-test}
+accels=${ACCELS:-4 8}
+samples=${SAMPLES:-4}
+store=${PRIOR_STORE:-data-samples/priors}
+results=${RESULTS:-results}
+corpus=data-samples/generated/corpus
+stages=${*:-corpus priors export eval}
+[ -x "$ambient" ] || { echo "error: $ambient missing: build first (scripts/build.sh)" >&2; exit 1; }
+say() { printf '\n== %s\n' "$*"; }
+step_of() { "$ambient" --json info "$1" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["step"])'; }
+
+stage_corpus() {
+  say "corpus"
+  AMBIENT=$ambient /usr/bin/python3 data-samples/make-training-corpus.py --out "$corpus"
+}
+
+train() {  # NAME OPTIONS...
+  local name=$1 run=$results/priors/corpus-$1; shift
+  if [ -f "$run/checkpoint.pt" ] && [ "$(step_of "$run/checkpoint.pt")" -ge "$steps" ]; then
+    echo "kept $run ($steps steps)"; return
+  fi
+  local args=("$corpus"/train/*.h5 --run "$run" --steps "$steps" --batch 8 --precision bfloat16 --log-every 25
+              --checkpoint-every 100 --sample-every 1000 "$@")
+  [ -f "$run/checkpoint.pt" ] && args+=(--resume)
+  say "prior $name: ${args[*]}"
+  if [ "$ranks" -le 1 ]; then "$ambient" train "${args[@]}"; return; fi
+  local port=$((29500 + RANDOM % 1000)) pids=() r failed=0
+  for ((r = 0; r < ranks; r++)); do
+    MASTER_ADDR=127.0.0.1 MASTER_PORT=$port WORLD_SIZE=$ranks LOCAL_WORLD_SIZE=$ranks RANK=$r \
+      "$ambient" train "${args[@]}" &
+    pids+=($!)
+  done
+  for r in "${pids[@]}"; do wait "$r" || failed=1; done
+  [ "$failed" = 0 ] || { echo "error: training $name failed" >&2; return 1; }
+}
+
+stage_priors() {
+  train ambient-r2 --objective ambient --mask random --accel 2 --acs 12
+  train clean --objective clean
+}
+
+stage_export() {
+  local name
+  for name in ambient-r2 clean; do
+    local run=$results/priors/corpus-$name/checkpoint.pt out=$store/corpus-$name.pt
+    [ -f "$run" ] || { echo "no run $run"; continue; }
+    if [ -f "$out" ] && [ "$(step_of "$out")" -ge "$(step_of "$run")" ]; then echo "kept $out"; continue; fi
+    "$ambient" export-prior "$run" -o "$out" --force
+  done
+}
+
+stage_eval() {
+  say "eval: $split subjects"
+  local p=(--samples "$samples")
+  # shellcheck disable=SC2086  # ACCELS splits on purpose
+  AMBIENT=$ambient /usr/bin/python3 scripts/corpus-eval.py --corpus "$corpus" --split "$split" --accel $accels \
+    --out "$results/corpus-$split" \
+    --method "adps-corpus=--method adps --prior $store/corpus-ambient-r2.pt ${p[*]}" \
+    --method "dps-corpus-clean=--method dps --prior $store/corpus-clean.pt ${p[*]}" \
+    --method "adps-colin27=--method adps --prior $store/ambient-colin27-r2.pt ${p[*]}"
+}
+
+for s in $stages; do
+  case $s in
+    corpus | priors | export | eval) "stage_$s" ;;
+    *) echo "error: unknown stage '$s' (corpus, priors, export, eval)" >&2; exit 1 ;;
+  esac
+done
