@@ -15,6 +15,7 @@ Usage: corpus-eval.py [--corpus DIR] [--split test] [--out DIR] [--accel 4 8]
 """
 import argparse
 import csv
+import datetime
 import os
 import shlex
 import statistics
@@ -89,6 +90,8 @@ def main():
     ap.add_argument("--anatomy", nargs="*", help="only these anatomies")
     ap.add_argument("--method", action="append", default=[], help="NAME=ARGS of `ambient recon`")
     ap.add_argument("--no-cs-sweep", action="store_true")
+    ap.add_argument("--doc", type=Path, help="also write the tables as a Markdown page here")
+    ap.add_argument("--title", default="Cross-subject results", help="the page's title (--doc)")
     ap.add_argument("--ambient", default=os.environ.get("AMBIENT", str(ROOT / "build" / "ambient")))
     args = ap.parse_args()
     out = args.out or ROOT / "results" / f"corpus-{args.split}"
@@ -127,10 +130,28 @@ def main():
                 table[(accel, name, kind)] = mean_metrics(report)
                 if sampling:
                     table[(accel, name, kind)]["spearman"] = uncertainty_rank_correlation(out / "slices" / kind, run_dir)
-    write_summary(out, table, args.accel, list(methods), anatomies)
+    text = write_summary(out, table, args.accel, list(methods), anatomies)
+    if args.doc:
+        write_doc(args, methods, picks, text)
 
 
-def write_summary(out, table, accels, methods, anatomies):
+def write_doc(args, methods, picks, text):
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                            cwd=ROOT).stdout.strip()
+    subjects = len({p[1] for p in picks})
+    lines = [f"# {args.title}", "",
+             f"Written by `{' '.join(map(shlex.quote, ['scripts/corpus-eval.py'] + sys.argv[1:]))}` "
+             f"(do not edit by hand; rerun it) at commit {commit}, {datetime.date.today().isoformat()}.", "",
+             f"Data: the {args.split} split of the training corpus (data-samples/make-training-corpus.py, "
+             "data-samples/README.md): subjects no prior was trained on, simulated with 8 random-position coils "
+             f"and noise 0.005, 128 x 128; {len(picks)} slices of {subjects} files. Masks: random lines with "
+             "12 ACS lines. Metrics: fastMRI's PSNR and SSIM of the magnitude against the noise-free image, "
+             "per slice (its own maximum as range), mean over slices. Methods:", ""]
+    lines += [f"- {name}: `ambient recon {options}`" for name, options in methods.items()
+              if not name.startswith("cs-l")]
+    lines += ["- cs-best: cs at the lambda of the sweep " + ", ".join(f"{lam:g}" for lam in LAMBDAS) +
+              " with the best mean PSNR for that anatomy and R", "", text]
+    args.doc.write_text("\n".join(lines) + "\n")
     lines = []
     for accel in accels:
         sweep = [m for m in methods if m.startswith("cs-l")]
@@ -145,10 +166,10 @@ def write_summary(out, table, accels, methods, anatomies):
                 text = f"{r['psnr']:.2f} / {r['ssim']:.4f}"
                 if m == "cs-best":
                     text += f" (λ {best[k][4:]})"
-                if "spearman" in r:
-                    text += f", ρ {r['spearman']:.2f}"
                 elif best and m not in ("zf", "cs-default"):
                     text += f" ({r['psnr'] - table[(accel, best[k], k)]['psnr']:+.2f})"
+                if "spearman" in r:
+                    text += f", ρ {r['spearman']:.2f}"
                 cells.append(text)
             lines.append(f"| {m} | " + " | ".join(cells) + " |")
         n = {k: table[(accel, methods[0], k)]["n"] for k in anatomies}
@@ -157,6 +178,7 @@ def write_summary(out, table, accels, methods, anatomies):
                   "and the absolute error inside the object.", ""]
     (out / "summary.md").write_text("\n".join(lines))
     print("\n".join(lines))
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -161,6 +161,11 @@ def main():
                platform.machine())
     w = []
     w.append("# Results: ambient priors against classical reconstruction\n")
+    w.append("**Subjects the priors never saw come first:** [results-cross-subject.md](results-cross-subject.md) "
+             "(the held-out test subjects of the varied corpus per anatomy, written by "
+             "`scripts/reproduce-corpus-results.sh`). This page is the small in-distribution experiment: "
+             "priors trained on one simulated subject (Colin27) and judged on other slices of it, the real "
+             "8-coil brain and the knees.\n")
     w.append("Written by `bash scripts/reproduce-results.sh` (do not edit by hand; rerun it). "
              f"Settings: {a.steps} steps of 8 slices per prior ({a.default_steps} for {default}, the default "
              f"prior), {a.samples} posterior samples per slice, "

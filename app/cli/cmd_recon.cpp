@@ -52,7 +52,7 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
        "pull toward the data: flow (the likelihood score in the ODE step; any step count), dps "
        "(zeta/||r|| grad ||r||^2, the A-DPS paper's step; hundreds of steps) or dc (a few CG steps "
        "toward the data on every denoised estimate, no gradient through the network)")
-      ->default_str("flow");
+      ->default_str("dc");
   c.add_option("--zeta", s.zeta, "guidance weight")->capture_default_str();
   c.add_option_function<std::string>(
        "--ambient-view", [&s](const std::string& v) { s.view = diffusion::parse_ambient_view(v); },
@@ -69,10 +69,10 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   c.add_option("--eta", s.eta, "dc: fresh noise in each step (0: deterministic, 1: all fresh)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
-  c.add_option("--warm-start", p.warm_start, "start from this reconstruction noised to --sigma-start")
+  c.add_option("--warm-start", p.warm_start, "dc: start from this reconstruction noised to --sigma-start (none: from noise at --sigma-max)")
       ->check(CLI::IsMember({"none", "zf", "sense", "cs"}))
       ->capture_default_str();
-  c.add_option("--sigma-start", s.sigma_start, "warm start: the noise level the trajectory starts at")
+  c.add_option("--sigma-start", s.sigma_start, "dc, warm start: the noise level the trajectory starts at")
       ->capture_default_str();
   c.add_option("--sample-seed", s.seed, "seed of the sampler's noise and masks")->capture_default_str();
   c.add_option("--dc-lambda", p.consistency_lambda,

@@ -35,9 +35,9 @@ ReconDialog::ReconDialog(const QString& scan_path, QWidget* parent)
   acs_->setValue(24);
   mask_seed_->setRange(0, 1 << 30);
   steps_->setRange(1, 2000);
-  steps_->setValue(50);
+  steps_->setValue(diffusion::PosteriorOptions{}.schedule.steps);
   samples_->setRange(1, 64);
-  samples_->setValue(4);
+  samples_->setValue(int(diffusion::PosteriorOptions{}.samples));
   prior_->setPlaceholderText("prior (.pt); empty: the bundled one (ambient for adps and aos, clean for dps)");
   auto* browse = new QPushButton("Browse...");
   connect(browse, &QPushButton::clicked, this, [this] {

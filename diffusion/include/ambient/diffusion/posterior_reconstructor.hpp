@@ -31,7 +31,8 @@ struct PosteriorReconOptions {
   bool keep_samples = false;  // also return every sample
   // The classical method (zf, sense or cs, with the recon options' lambda and iterations) whose
   // image starts each trajectory when sampling.sigma_start > 0; "none": start from noise.
-  std::string warm_start = "none";
+  // sense: as good a start as cs on the validation slices and a fraction of its cost.
+  std::string warm_start = "sense";
 };
 
 // The methods this module adds to recon's table (name and summary; make_posterior_reconstructor builds them).
