@@ -11,7 +11,8 @@
 #           corpus clean prior (their default samplers), adps with the Colin27 default prior
 # Usage: scripts/reproduce-corpus-results.sh [STAGE...]   (default: every stage in order)
 # Environment: STEPS (4000), RANKS (1; 2 data-parallel processes), SPLIT (test), ACCELS ("4 8"),
-#   SAMPLES (4), AMBIENT (build/ambient), PRIOR_STORE (data-samples/priors), RESULTS (results).
+#   SAMPLES (4), AMBIENT (build/ambient), PRIOR_STORE (data-samples/priors), RESULTS (results),
+#   DOC (docs/results-cross-subject.md, the page the eval stage writes).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -24,6 +25,7 @@ samples=${SAMPLES:-4}
 store=${PRIOR_STORE:-data-samples/priors}
 results=${RESULTS:-results}
 corpus=data-samples/generated/corpus
+doc=${DOC:-docs/results-cross-subject.md}
 stages=${*:-corpus priors export eval}
 [ -x "$ambient" ] || { echo "error: $ambient missing: build first (scripts/build.sh)" >&2; exit 1; }
 say() { printf '\n== %s\n' "$*"; }
@@ -74,7 +76,7 @@ stage_eval() {
   local p=(--samples "$samples")
   # shellcheck disable=SC2086  # ACCELS splits on purpose
   AMBIENT=$ambient /usr/bin/python3 scripts/corpus-eval.py --corpus "$corpus" --split "$split" --accel $accels \
-    --out "$results/corpus-$split" \
+    --out "$results/corpus-$split" --doc "$doc" --title "Cross-subject results: priors on subjects they never saw" \
     --method "adps-corpus=--method adps --prior $store/corpus-ambient-r2.pt ${p[*]}" \
     --method "dps-corpus-clean=--method dps --prior $store/corpus-clean.pt ${p[*]}" \
     --method "adps-colin27=--method adps --prior $store/ambient-colin27-r2.pt ${p[*]}"

@@ -118,9 +118,10 @@ def run_recipe_on_small_tree(ambient):
         for output, slices in list(per_file.items())[:6]:
             info = json.loads(subprocess.run([ambient, "--json", "info", str(out / output)], capture_output=True,
                                              text=True, check=True).stdout)
-            check(info["slices"] == slices, f"{output}: {info['slices']} slices, the manifest says {slices}")
+            shape = info["shape"]
+            check(shape["slices"] == slices, f"{output}: {shape['slices']} slices, the manifest says {slices}")
             held_out = not output.startswith("train/")
-            check(not held_out or info["coils"] == 8, f"{output}: held-out files have 8 coils, not {info['coils']}")
+            check(not held_out or shape["coils"] == 8, f"{output}: held-out files have 8 coils, not {shape['coils']}")
         # A second run keeps what exists and writes the same manifest.
         before = (out / "manifest.csv").read_text()
         again = subprocess.run(cmd, env=env, capture_output=True, text=True)

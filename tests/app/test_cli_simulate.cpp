@@ -38,6 +38,41 @@ TEST(CliSimulate, MagnitudeInputGetsSmoothPhaseAndInfoDescribesIt) {
   EXPECT_NE(info.output.find("acceleration: 1.0"), std::string::npos) << info.output;
 }
 
+TEST(CliSimulate, RandomCoilsDifferPerSliceAndStillCombineToTheImage) {
+  TempDir dir;
+  ASSERT_EQ(ambient("simulate --phantom-size 48 --coils 6 --random-coils --seed 3 -o " + (dir / "r.h5")).exit_code, 0);
+  const io::KSpace k = io::read_kspace(dir / "r.h5");
+  // The root sum of squares over coils is the object whatever the array (sum |S|^2 = 1).
+  EXPECT_LT(nrmse(recon::rss(recon::ifft2c(k.data)), k.reference), 1e-4);
+  const auto bad = ambient("simulate --phantom-size 48 --random-coils --write-maps " + (dir / "m.cfl") + " -o " +
+                           (dir / "x.h5"));
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("random coil arrays"), std::string::npos) << bad.output;
+}
+
+TEST(CliSimulate, SlicesChooseWhatReconAndConvertRead) {
+  TempDir dir;
+  python("import sys, numpy as np\n"
+         "np.save(sys.argv[1], np.random.rand(6, 32, 32).astype(np.float32))\n", dir / "v.npy");
+  ASSERT_EQ(ambient("simulate " + (dir / "v.npy") + " --coils 2 -o " + (dir / "k.h5")).exit_code, 0);
+  ASSERT_EQ(ambient("convert " + (dir / "k.h5") + " " + (dir / "sub.h5") + " --slices 1:6:2").exit_code, 0);
+  const io::KSpace all = io::read_kspace(dir / "k.h5"), sub = io::read_kspace(dir / "sub.h5");
+  ASSERT_EQ(sub.slices(), 3);
+  EXPECT_TRUE(at::equal(sub.data[1], all.data[3]));
+  EXPECT_TRUE(at::equal(sub.reference[2], all.reference[5]));
+  ASSERT_EQ(ambient("recon --method zf " + (dir / "k.h5") + " --slices 4: -o " + (dir / "z.npy")).exit_code, 0);
+  EXPECT_EQ(io::read_image(dir / "z.npy").slices(), 2);
+  for (const std::string range : {"3", "a:b", "4:2", "0:5:0"}) {
+    const auto r = ambient("recon --method zf " + (dir / "k.h5") + " --slices " + range + " -o " + (dir / "b.npy"));
+    EXPECT_NE(r.exit_code, 0) << range;
+    EXPECT_NE(r.output.find("slice range"), std::string::npos) << range << ": " << r.output;
+  }
+  const auto past = ambient("convert " + (dir / "k.h5") + " " + (dir / "p.h5") + " --slices 9:");
+  EXPECT_NE(past.exit_code, 0);
+  EXPECT_NE(past.output.find("k.h5"), std::string::npos) << past.output;
+  EXPECT_NE(past.output.find("only 6 slices"), std::string::npos) << past.output;
+}
+
 TEST(CliSimulate, SeededAndNoisy) {
   TempDir dir;
   const std::string common = "simulate --phantom-size 32 --coils 2 --noise 0.1 ";
