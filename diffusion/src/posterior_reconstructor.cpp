@@ -5,8 +5,8 @@
 #include <cmath>
 
 #include "ambient/core/error.hpp"
+#include "ambient/diffusion/consistent_sampling.hpp"
 #include "ambient/recon/coil_preprocessing.hpp"
-#include "ambient/recon/conjugate_gradient.hpp"
 #include "ambient/recon/fft.hpp"
 #include "ambient/recon/linear_operator.hpp"
 
@@ -15,21 +15,6 @@ namespace ambient::diffusion {
 namespace {
 
 bool is_ambient(const Prior& prior) { return prior.objective->condition_channels() > 0; }
-
-// argmin ||A x - y||^2 + lambda ||x - x0||^2 for each sample x0 of `samples` [n, H, W].
-torch::Tensor data_consistency(const Measurement& m, const torch::Tensor& samples, double lambda, int iterations) {
-  const recon::SenseOperator a(m.maps, m.mask);
-  const torch::Tensor aty = a.adjoint(m.kspace);
-  recon::CgOptions cg;
-  cg.iterations = iterations;
-  cg.lambda = lambda;
-  std::vector<torch::Tensor> out;
-  for (int64_t i = 0; i < samples.size(0); ++i)
-    out.push_back(recon::conjugate_gradient([&a](const at::Tensor& x) { return a.normal(x); },
-                                            aty + lambda * samples[i], samples[i], cg)
-                      .x);
-  return torch::stack(out);
-}
 
 // Centred zero-padding of k-space up to the network's grid (sizes divisible by its
 // down-sampling factor): the same field of view on a finer pixel grid, the padded k-space
@@ -97,7 +82,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
       // The dc sampler's samples agree with the data already (to the noise level where known).
       const bool consistent = !one_step && options_.sampling.guidance == Guidance::dc;
       if (options_.consistency_lambda > 0 && !consistent)
-        samples = data_consistency(m, samples, options_.consistency_lambda, options_.consistency_iterations);
+        samples = data_consistent(m, samples, options_.consistency_lambda, options_.consistency_iterations);
       samples = samples * scale;
       if (padding.any()) samples = crop_to_scan_grid(samples, padding);
       means.push_back(samples.mean(0));

@@ -142,6 +142,7 @@ TEST(PosteriorSampling, WithoutGuidanceTheSamplesIgnoreTheData) {
   diffusion::PosteriorOptions o;
   o.samples = 32;
   o.schedule.steps = 50;
+  o.guidance = diffusion::Guidance::flow;
   o.zeta = 0;  // an unconditional sampler: the mean of prior samples is near zero
   const torch::Tensor samples = diffusion::guided_samples(p.exact_denoiser(), p.m, o);
   EXPECT_GT(nrmse(samples.mean(0), p.posterior_mean), 0.5);
