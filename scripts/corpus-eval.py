@@ -134,7 +134,27 @@ def main():
                     table[(accel, name, kind)]["spearman"] = uncertainty_rank_correlation(out / "slices" / kind, run_dir)
     text = write_summary(out, table, args.accel, list(methods), anatomies)
     if args.doc:
-        write_doc(args, methods, picks, text)
+        write_doc(args, methods, picks, text + "\n" + standing(table, args.accel, list(methods), anatomies))
+
+
+def standing(table, accels, methods, anatomies):
+    """Where each prior method beats cs at its best lambda and where it loses, in words."""
+    sweep = [m for m in methods if m.startswith("cs-l")]
+    if not sweep:
+        return ""
+    lines = ["### Where the priors win and lose", ""]
+    for m in methods:
+        if m == "zf" or m.startswith("cs-"):
+            continue
+        wins, losses = [], []
+        for accel in accels:
+            for k in anatomies:
+                best = max(table[(accel, c, k)]["psnr"] for c in sweep)
+                delta = table[(accel, m, k)]["psnr"] - best
+                (wins if delta > 0 else losses).append(f"{k} at R = {accel:g} ({delta:+.2f} dB)")
+        lines.append(f"- {m} beats cs at its best lambda on " + (", ".join(wins) or "nothing") +
+                     "; it loses on " + (", ".join(losses) or "nothing") + ".")
+    return "\n".join(lines) + "\n"
 
 
 def write_doc(args, methods, picks, text):
@@ -155,6 +175,9 @@ def write_doc(args, methods, picks, text):
               " with the best mean PSNR for that anatomy and R; cs-default: cs at its default lambda "
               f"({CS_DEFAULT_LAMBDA:g}, the sweep's run)", "", text]
     args.doc.write_text("\n".join(lines) + "\n")
+
+
+def write_summary(out, table, accels, methods, anatomies):
     lines = []
     for accel in accels:
         sweep = [m for m in methods if m.startswith("cs-l")]
