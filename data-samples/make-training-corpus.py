@@ -306,8 +306,11 @@ def main():
             target.parent.mkdir(parents=True, exist_ok=True)
             npy = Path(tmp) / "stack.npy"
             np.save(npy, stack.astype(np.complex64 if np.iscomplexobj(stack) else np.float32))
-            subprocess.run([args.ambient, "--quiet", "simulate", str(npy), "--coils", str(coils), "--random-coils",
-                            "--noise", f"{noise:.5f}", "--seed", str(seed), "-o", str(target)], check=True)
+            done = subprocess.run([args.ambient, "--quiet", "simulate", str(npy), "--coils", str(coils),
+                                   "--random-coils", "--noise", f"{noise:.5f}", "--seed", str(seed), "-o", str(target)],
+                                  capture_output=True, text=True)
+            if done.returncode != 0:
+                sys.exit(f"error: simulating {target} failed: {done.stderr.strip()}")
             print(f"[{n}/{len(jobs)}] {output}: {len(stack)} slices, {coils} coils, noise {noise:.4f}", flush=True)
 
 

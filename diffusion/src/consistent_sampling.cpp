@@ -11,6 +11,12 @@
 
 namespace ambient::diffusion {
 
+namespace {
+// CG iterations of the last step's fit to the noise level: enough for the residual to reach
+// the noise floor at small lambda on 4-16 coils (the steps before it may take fewer).
+constexpr int kFitIterations = 10;
+}  // namespace
+
 torch::Tensor data_consistent(const Measurement& m, const torch::Tensor& x0, double lambda, int iterations) {
   if (iterations <= 0) return x0;
   const recon::SenseOperator a(m.maps, m.mask);
@@ -54,8 +60,12 @@ torch::Tensor fit_to_noise(const Measurement& m, const torch::Tensor& x0, int it
       const double mid = (low + high) / 2;
       const torch::Tensor z = data_consistent(m, start, std::pow(10.0, mid), iterations);
       const double residual = residual_norms(m, z).item<double>();
-      if (residual < target) low = mid, best = z;
-      else high = mid;
+      if (residual < target) {
+        low = mid;
+        best = z;
+      } else {
+        high = mid;
+      }
       if (std::abs(residual / target - 1) < 0.05) {
         best = z;
         break;
@@ -92,8 +102,9 @@ torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measuremen
     const double sigma = sigmas[i], next = sigmas[i + 1];
     const torch::Tensor denoised = denoiser(x, torch::full({n}, sigma, x.options())).detach();
     const bool last = !(next > 0);
-    estimate = last && m.noise_sigma > 0 ? fit_to_noise(m, to_complex(denoised), std::max(o.dc_iterations, 10))
-                                         : data_consistent(m, to_complex(denoised), o.dc_lambda, o.dc_iterations);
+    const torch::Tensor x0 = to_complex(denoised);
+    estimate = last && m.noise_sigma > 0 ? fit_to_noise(m, x0, std::max(o.dc_iterations, kFitIterations))
+                                         : data_consistent(m, x0, o.dc_lambda, o.dc_iterations);
     if (!torch::isfinite(estimate).all().item<bool>())
       throw Error("posterior sampling produced NaN or Inf at step " + std::to_string(i + 1));
     if (!last) {

@@ -57,6 +57,9 @@ class PosteriorReconstructor : public recon::Reconstructor {
 
   recon::Reconstruction run(const io::KSpace& scan, Progress& progress) const override {
     const bool one_step = method_ == "aos";
+    // The dc sampler starts warm and its samples agree with the data already (to the noise
+    // level where known): no final consistency step after it.
+    const bool dc_sampler = !one_step && options_.sampling.guidance == Guidance::dc;
     const GridPadding padding =
         grid_padding(scan.ny(), scan.nx(), prior_->denoiser->network()->config().downsampling());
     const io::KSpace kspace = padding.any() ? pad_kspace(scan, padding) : scan;
@@ -69,7 +72,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
       m.kspace = kspace.data[s] * m.mask.unsqueeze(0) / scale;
       m.maps = recon::coil_maps(kspace, s, recon_options_);
       m.noise_sigma = recon::noise_sigma(kspace.noise) / scale;  // in the prior's units
-      if (options_.warm_start != "none" && options_.sampling.sigma_start > 0)
+      if (dc_sampler && options_.warm_start != "none" && options_.sampling.sigma_start > 0)
         m.start = classical_start(kspace, s, m.maps) / scale;
       torch::Tensor samples;
       if (one_step) {
@@ -79,9 +82,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
         o.seed = options_.sampling.seed * 1000003 + static_cast<uint64_t>(s);  // each slice its own draws
         samples = posterior_samples(*prior_, m, o, progress);
       }
-      // The dc sampler's samples agree with the data already (to the noise level where known).
-      const bool consistent = !one_step && options_.sampling.guidance == Guidance::dc;
-      if (options_.consistency_lambda > 0 && !consistent)
+      if (options_.consistency_lambda > 0 && !dc_sampler)
         samples = data_consistent(m, samples, options_.consistency_lambda, options_.consistency_iterations);
       samples = samples * scale;
       if (padding.any()) samples = crop_to_scan_grid(samples, padding);
