@@ -2,7 +2,6 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
-#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "ambient/core/error.hpp"

@@ -48,6 +48,8 @@ SimulateSummary simulate(const SimulateRequest& r, Progress& progress) {
   if (r.coils < 1 || r.coils > 1024) throw Error("--coils must be between 1 and 1024");
   if (r.noise < 0) throw Error("--noise must be >= 0");
   if (r.slice_step < 1 || r.slice_begin < 0) throw Error("--slices wants A:B:STEP with A >= 0 and STEP >= 1");
+  if (r.random_coils && !(r.maps.empty() && r.write_maps.empty()))
+    throw Error("random coil arrays (one per slice) cannot be read from or written to one maps file");
   io::output_format(r.output, r.write.format);  // a bad output name fails before the work
 
   const bool nifti = !r.input.empty() && io::detect_format(r.input) == io::FileFormat::nifti;
@@ -65,8 +67,6 @@ SimulateSummary simulate(const SimulateRequest& r, Progress& progress) {
   const at::Tensor images = resample(volume.index_select(0, at::tensor(chosen)), r.matrix);
   const int64_t n = images.size(0), ny = images.size(1), nx = images.size(2);
 
-  if (r.random_coils && !(r.maps.empty() && r.write_maps.empty()))
-    throw Error("random coil arrays (one per slice) cannot be read from or written to one maps file");
   at::Tensor maps = r.maps.empty() ? recon::birdcage_maps(r.coils, ny, nx) : read_coil_maps(r.maps);
   if (maps.dim() != 3) throw FileError(r.maps, "simulation needs one set of coil maps [coil, y, x]");
   if (maps.size(1) != ny || maps.size(2) != nx)
