@@ -260,7 +260,18 @@ def main():
     if not args.plan_only and not os.access(args.ambient, os.X_OK):
         sys.exit(f"error: {args.ambient}: not an executable (build Ambient first: scripts/build.sh)")
 
-    volumes = discover(args.raw)
+    rows, jobs = plan(discover(args.raw), args)
+    check_subject_split(rows)
+    for path in filter(None, [args.out / "manifest.csv", args.manifest]):
+        write_manifest(path, rows)
+    summary(rows)
+    if not args.plan_only:
+        simulate(jobs, args)
+
+
+def plan(volumes, args):
+    """The manifest rows and the simulation jobs (output, image stack, coils, noise, seed): one
+    k-space file per subject, contrast and orientation."""
     rows, jobs = [], []
     for vol in volumes:
         groups = {}
@@ -286,18 +297,20 @@ def main():
             coils = int(choice.choice(TRAIN_COILS)) if vol.split == "train" else HELD_OUT_COILS
             noise = float(np.exp(choice.uniform(*np.log(TRAIN_NOISE)))) if vol.split == "train" else HELD_OUT_NOISE
             jobs.append((output, np.stack(stack), coils, noise, seed))
+    return rows, jobs
 
-    check_subject_split(rows)
-    for path in filter(None, [args.out / "manifest.csv", args.manifest]):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path.with_suffix(".tmp"), "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=list(rows[0]))
-            w.writeheader()
-            w.writerows(rows)
-        path.with_suffix(".tmp").replace(path)
-    summary(rows)
-    if args.plan_only:
-        return
+
+def write_manifest(path, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".tmp"), "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    path.with_suffix(".tmp").replace(path)
+
+
+def simulate(jobs, args):
+    """`ambient simulate --random-coils` for every job whose k-space file is not there yet."""
     with tempfile.TemporaryDirectory() as tmp:
         for n, (output, stack, coils, noise, seed) in enumerate(jobs, 1):
             target = args.out / output

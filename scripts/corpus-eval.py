@@ -28,6 +28,8 @@ import h5py
 import numpy as np
 from scipy.stats import spearmanr
 
+from results_common import read_rows, summary
+
 ROOT = Path(__file__).resolve().parents[1]
 LAMBDAS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05]
 CS_DEFAULT_LAMBDA = 0.005  # recon/classical.hpp: the sweep's run at it is the default's
@@ -59,13 +61,9 @@ def run(cmd):
 
 
 def mean_metrics(report):
-    with open(report, newline="") as f:
-        rows = [r for r in csv.DictReader(f) if r["status"] == "done" and r["psnr_db"]]
-    if not rows:
-        return None
-    seconds = {r["input"]: float(r["seconds"]) for r in rows}
-    return {"n": len(rows), "psnr": statistics.mean(float(r["psnr_db"]) for r in rows),
-            "ssim": statistics.mean(float(r["ssim"]) for r in rows), "seconds": sum(seconds.values()) / len(rows)}
+    """Means over the slices of one report (results_common.summary) in this script's keys."""
+    s = summary(read_rows(report))
+    return s and {"n": s["n"], "psnr": s["psnr_db"][0], "ssim": s["ssim"][0], "seconds": s["seconds"]}
 
 
 def uncertainty_rank_correlation(slices, run_dir):

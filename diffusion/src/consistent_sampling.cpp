@@ -12,8 +12,8 @@
 namespace ambient::diffusion {
 
 namespace {
-// CG iterations of the last step's fit to the noise level: enough for the residual to reach
-// the noise floor at small lambda on 4-16 coils (the steps before it may take fewer).
+// CG iterations of the last step's fit to the noise level, at least: as many as the final
+// consistency step of the guided samplers (PosteriorReconOptions), which the fit replaces.
 constexpr int kFitIterations = 10;
 }  // namespace
 

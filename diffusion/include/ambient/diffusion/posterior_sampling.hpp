@@ -63,9 +63,8 @@ enum class AmbientView { fixed, fresh };
 
 struct PosteriorOptions {
   // steps, sigma_min, sigma_max, rho, heun, churn. 10 Euler steps of the dc sampler from a
-  // warm start at sigma 1 (below): on 34 validation slices of subjects no prior saw (R = 4,
-  // the Colin27 default prior) as good as 20 steps from noise and 2x cheaper
-  // (docs/reconstruction.md). The flow and dps guidance want more (50; the paper's 500).
+  // warm start at sigma 1 (below): on validation subjects no prior saw (R = 4) as good as 20
+  // steps from noise at half the network evaluations (docs/reconstruction.md). The flow and dps guidance want more (50; the paper's 500).
   SamplerOptions schedule{10, 0.002, 80, 7, false};
   Guidance guidance = Guidance::dc;
   double zeta = 1.0;   // guidance weight (see Guidance)
