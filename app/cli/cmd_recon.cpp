@@ -1,6 +1,7 @@
 // ambient recon: reconstruct one scan, or a batch of them, with a registered method.
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -17,6 +18,28 @@ struct ReconCommand {
   jobs::BatchRequest batch;  // batch.recon is the request of a single scan too
   std::string crop, shard;
 };
+
+// --lambda: a non-negative weight, or auto (the method chooses it from the data).
+bool parse_lambda(const std::string& text, recon::ReconOptions& options) {
+  double& lambda = options.lambda;
+  options.automatic_lambda = text == "auto";
+  if (options.automatic_lambda) return true;
+  size_t used = 0;
+  try {
+    lambda = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || !(lambda >= 0) || !std::isfinite(lambda))
+    throw CLI::ValidationError("--lambda", "'" + text + "' is not a non-negative number or auto");
+  return true;
+}
+
+std::string lambda_list(const std::vector<double>& lambdas) {
+  std::string text;
+  for (double l : lambdas) text += (text.empty() ? "" : " ") + fmt::format("{:.3g}", l);
+  return text;
+}
 
 bool is_batch(const ReconCommand& c) {
   if (c.batch.inputs.size() > 1 || !c.batch.reports.empty() || !c.shard.empty()) return true;
@@ -95,6 +118,7 @@ void run_single(ReconCommand& cmd, const GlobalOptions& global) {
     nlohmann::json j = {{"input", r.input}, {"method", r.method}, {"outputs", r.outputs}, {"slices", s.slices},
                         {"ny", s.ny}, {"nx", s.nx}, {"acceleration", s.acceleration}, {"seconds", s.seconds},
                         {"network_evaluations_per_slice", s.evaluations}};
+    if (!s.lambdas.empty()) j["lambda"] = s.lambdas;
     if (s.metrics)
       j["metrics"] = {{"psnr_db", s.metrics->psnr}, {"ssim", s.metrics->ssim}, {"nmse", s.metrics->nmse},
                       {"nrmse", s.metrics->nrmse}};
@@ -103,6 +127,7 @@ void run_single(ReconCommand& cmd, const GlobalOptions& global) {
   }
   spdlog::info("{}: {} slice(s) {}x{}, R = {:.2f}, {} in {:.2f} s", r.input, s.slices, s.ny, s.nx, s.acceleration,
                r.method, s.seconds);
+  if (!s.lambdas.empty()) spdlog::info("lambda: {}", lambda_list(s.lambdas));
   for (const auto& out : r.outputs) spdlog::info("wrote {}", out);
   if (s.metrics) std::printf("%s", metrics_table(*s.metrics).c_str());
 }
@@ -186,7 +211,10 @@ void add_recon_command(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::IsMember(names))
       ->capture_default_str();
   add_slices_option(*c, request.slices);
-  c->add_option("--lambda", request.options.lambda, "regularisation weight (default: the method's)");
+  c->add_option("--lambda", [&request](const CLI::results_t& v) { return parse_lambda(v.at(0), request.options); },
+                "cs, sense: regularisation weight, or auto: chosen from the data by k-space cross-validation "
+                "(default: auto for cs, 0.01 for sense)")
+      ->type_name("LAMBDA|auto");
   c->add_option("--iterations", request.options.iterations, "iterations (default: the method's)");
   c->add_option("--combine", [cmd](const CLI::results_t& v) {
        cmd->batch.recon.options.combine_with_maps = v.at(0) == "maps";

@@ -4,15 +4,22 @@
 #include <ATen/CPUGeneratorImpl.h>
 
 #include <cmath>
+#include <functional>
 #include <memory>
+#include <vector>
 
 #include "ambient/core/error.hpp"
+#include "ambient/recon/lambda_selection.hpp"
 #include "ambient/recon/linear_operator.hpp"
 #include "bart_wavelet.h"
 
 namespace ambient::recon {
 
 namespace {
+
+// --lambda auto walks from the former fixed default (0.005) in steps of 3: the best weights of
+// the sweeps in docs/benchmarks.md lie between 0.001 and 0.05.
+const LambdaSearch kSearch{0.005, 3, 5, 0.2};
 
 // libbart's wavelet soft-threshold for one image size, freed with the object.
 class WaveletThreshold {
@@ -52,36 +59,96 @@ double max_eigenvalue(const SenseOperator& a, int64_t ny, int64_t nx) {
   return value;
 }
 
+// FISTA on ||A x - y||^2 / 2 + lambda ||W x||_1 from `x`, with the wavelet shifts of `seed`.
+at::Tensor fista(const SenseOperator& a, const at::Tensor& aty, double lambda, float step, int iterations,
+                 at::Tensor x, int seed, const std::function<void(int)>& after_iteration) {
+  const WaveletThreshold prox(x.size(-2), x.size(-1), static_cast<float>(lambda), seed);
+  at::Tensor z = x;
+  double t = 1;
+  for (int k = 0; k < iterations; ++k) {
+    const at::Tensor next = prox.apply(z - step * (a.normal(z) - aty), step);
+    const double t_next = (1 + std::sqrt(1 + 4 * t * t)) / 2;
+    z = next + ((t - 1) / t_next) * (next - x);
+    x = next;
+    t = t_next;
+    after_iteration(k);
+  }
+  return x;
+}
+
+// One slice's problem, normalised: data y / scale, its operator and FISTA step.
+struct SliceProblem {
+  at::Tensor maps, mask, y;
+  double scale = 1;
+  float step = 1;
+  int seed = 0;
+};
+
+SliceProblem slice_problem(const io::KSpace& kspace, int64_t s, const ReconOptions& options) {
+  SliceProblem p;
+  p.scale = normalisation_scale(kspace.data[s], kspace.mask[s]);
+  p.mask = kspace.mask[s];
+  p.y = kspace.data[s] * p.mask.unsqueeze(0) / p.scale;
+  p.maps = coil_maps(kspace, s, options);
+  p.step = static_cast<float>(0.95 / max_eigenvalue(SenseOperator(p.maps, p.mask), kspace.ny(), kspace.nx()));
+  p.seed = static_cast<int>(options.seed + s);
+  return p;
+}
+
+// --lambda auto: cross-validation (lambda_selection.hpp), one weight for the volume from the
+// held-out errors of all its slices pooled (one slice's few held-out lines make a noisy
+// estimate). Each trial is the reconstruction the chosen weight will get (FISTA from A^H y,
+// `iterations` steps) on the fit samples alone, so the choice suits the solver as it runs.
+double cross_validated_lambda(const std::vector<SliceProblem>& slices, int iterations,
+                              const std::function<void(int)>& after_iteration) {
+  struct Trial {
+    SenseOperator fit, held;
+    at::Tensor aty, held_y;
+  };
+  std::vector<Trial> trials;
+  for (const SliceProblem& p : slices) {
+    const HoldoutSplit split = holdout_split(p.mask, kSearch.holdout, static_cast<uint64_t>(p.seed));
+    const SenseOperator fit(p.maps, split.fit);
+    trials.push_back({fit, SenseOperator(p.maps, split.held_out), fit.adjoint(p.y), p.y * split.held_out.unsqueeze(0)});
+  }
+  return choose_lambda(kSearch, [&](double lambda) {
+           double squared = 0;
+           for (size_t s = 0; s < slices.size(); ++s) {
+             const Trial& t = trials[s];
+             const at::Tensor x = fista(t.fit, t.aty, lambda, slices[s].step, iterations, t.aty, slices[s].seed,
+                                        after_iteration);
+             squared += at::linalg_vector_norm(t.held.forward(x) - t.held_y).pow(2).item<double>();
+           }
+           return squared;
+         }).lambda;
+}
+
 }  // namespace
 
 Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options, Progress& progress) {
-  const double lambda = options.lambda >= 0 ? options.lambda : 0.005;
-  const int iterations = options.iterations > 0 ? options.iterations : 60;
-  const int64_t ny = kspace.ny(), nx = kspace.nx();
-  progress.begin("l1-wavelet", kspace.slices() * iterations);
+  const bool automatic = options.automatic_lambda || options.lambda < 0;
+  const int iterations = options.iterations > 0 ? options.iterations : 100;
+  const int64_t per_slice = iterations * (automatic ? 1 + kSearch.trials : 1);  // an upper bound with auto
+  progress.begin("l1-wavelet", kspace.slices() * per_slice);
+  int64_t done = 0;
+  auto after_iteration = [&](int) {
+    progress.throw_if_cancelled();
+    progress.update(++done);
+  };
+  std::vector<SliceProblem> problems;
+  for (int64_t s = 0; s < kspace.slices(); ++s) problems.push_back(slice_problem(kspace, s, options));
+  const double lambda = automatic ? cross_validated_lambda(problems, iterations, after_iteration) : options.lambda;
+  Reconstruction result;
   std::vector<at::Tensor> slices;
-  for (int64_t s = 0; s < kspace.slices(); ++s) {
-    const double scale = normalisation_scale(kspace.data[s], kspace.mask[s]);
-    const at::Tensor y = kspace.data[s] * kspace.mask[s].unsqueeze(0) / scale;
-    const SenseOperator a(coil_maps(kspace, s, options), kspace.mask[s]);
-    const auto step = static_cast<float>(0.95 / max_eigenvalue(a, ny, nx));
-    const WaveletThreshold prox(ny, nx, static_cast<float>(lambda), static_cast<int>(options.seed + s));
-    const at::Tensor aty = a.adjoint(y);
-    at::Tensor x = aty, z = aty;
-    double t = 1;
-    for (int k = 0; k < iterations; ++k) {
-      progress.throw_if_cancelled();
-      const at::Tensor next = prox.apply(z - step * (a.normal(z) - aty), step);
-      const double t_next = (1 + std::sqrt(1 + 4 * t * t)) / 2;
-      z = next + ((t - 1) / t_next) * (next - x);
-      x = next;
-      t = t_next;
-      progress.update(s * iterations + k + 1);
-    }
-    slices.push_back(x * scale);
+  for (const SliceProblem& p : problems) {
+    const SenseOperator a(p.maps, p.mask);
+    const at::Tensor aty = a.adjoint(p.y);
+    slices.push_back(fista(a, aty, lambda, p.step, iterations, aty, p.seed, after_iteration) * p.scale);
+    result.lambdas.push_back(lambda);
   }
   progress.end();
-  return {at::stack(slices), {}, {}, 0};
+  result.image = at::stack(slices);
+  return result;
 }
 
 }  // namespace ambient::recon

@@ -70,6 +70,40 @@ TEST(CliRecon, EspiritMapsFeedBartPics) {
   EXPECT_LT(nrmse(ours.abs() / ours.abs().max(), theirs.abs() / theirs.abs().max()), 0.02);
 }
 
+TEST(CliRecon, LambdaAutoIsReportedAndABadLambdaIsRefused) {
+  TempDir dir;
+  ASSERT_EQ(ambient("simulate --phantom-size 64 --coils 4 --noise 0.01 -o " + (dir / "k.h5")).exit_code, 0);
+  const std::string k = dir / "k.h5";
+  // cs chooses its weight by default and says which; sense does when asked.
+  for (const std::string method : {"cs", "sense --lambda auto"}) {
+    const auto r = ambient("--json -q recon --method " + method + " --mask poisson --accel 4 --acs 16 " + k + " -o " +
+                           (dir / "x.npy") + " --force");
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto lambdas = nlohmann::json::parse(r.output)["lambda"];
+    ASSERT_EQ(lambdas.size(), 1u) << r.output;
+    EXPECT_GT(lambdas[0].get<double>(), 0);
+  }
+  const auto fixed = ambient("--json -q recon --method cs --lambda 0.002 --mask poisson --accel 4 --acs 16 " + k +
+                             " -o " + (dir / "y.npy"));
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.output;
+  EXPECT_EQ(nlohmann::json::parse(fixed.output)["lambda"][0].get<double>(), 0.002);
+  // The batch report carries each slice's weight.
+  ASSERT_EQ(ambient("-q recon --method cs " + k + " -o " + (dir / "{name}-cs.npy") + " --report " + (dir / "r.csv"))
+                .exit_code, 0);
+  std::ifstream csv(dir / "r.csv");
+  std::string header, row;
+  std::getline(csv, header);
+  std::getline(csv, row);
+  EXPECT_EQ(header.substr(header.rfind(',') + 1), "lambda");
+  EXPECT_GT(std::stod(row.substr(row.rfind(',') + 1)), 0) << row;
+  for (const std::string bad : {"-1", "abc", "0.1x"}) {
+    const auto r = ambient("recon --method cs --lambda " + bad + " " + k + " -o " + (dir / "z.npy"));
+    EXPECT_NE(r.exit_code, 0);
+    EXPECT_NE(r.output.find("--lambda"), std::string::npos) << r.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "z.npy"));
+  }
+}
+
 TEST(CliRecon, MetricsCommandAndBadInput) {
   TempDir dir;
   python("import sys, numpy as np\nnp.random.seed(0)\na = np.random.rand(2, 20, 20).astype(np.float32)\n"

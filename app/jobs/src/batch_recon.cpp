@@ -1,5 +1,6 @@
 #include "ambient/jobs/batch_recon.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -39,6 +40,7 @@ nlohmann::json report_json(const BatchRequest& r, const BatchSummary& s) {
     if (item.status == "done") {
       f["slices"] = item.summary.slices;
       f["network_evaluations_per_slice"] = item.summary.evaluations;
+      if (!item.summary.lambdas.empty()) f["lambda"] = item.summary.lambdas;
       if (item.summary.metrics) f["metrics"] = metrics_json(*item.summary.metrics);
       for (const auto& m : item.summary.slice_metrics) f["slice_metrics"].push_back(metrics_json(m));
     }
@@ -59,18 +61,23 @@ std::string csv_field(const std::string& text) {  // RFC 4180 quoting
 std::string report_csv(const BatchSummary& s) {
   std::ostringstream out;
   out.precision(6);
-  out << "input,slice,status,error,seconds,network_evaluations,psnr_db,ssim,nmse,nrmse\n";
+  out << "input,slice,status,error,seconds,network_evaluations,psnr_db,ssim,nmse,nrmse,lambda\n";
   for (const auto& item : s.items) {
     const std::string head = csv_field(item.input);
     const std::string tail = item.status + "," + csv_field(item.error) + "," + std::to_string(item.seconds) + "," +
                              std::to_string(item.summary.evaluations) + ",";
-    if (item.summary.slice_metrics.empty()) {
-      out << head << ",," << tail << ",,,\n";
-      continue;
-    }
-    for (size_t i = 0; i < item.summary.slice_metrics.size(); ++i) {
-      const auto& m = item.summary.slice_metrics[i];
-      out << head << "," << i << "," << tail << m.psnr << "," << m.ssim << "," << m.nmse << "," << m.nrmse << "\n";
+    const auto& metrics = item.summary.slice_metrics;
+    const auto& lambdas = item.summary.lambdas;
+    const size_t rows = std::max(metrics.size(), lambdas.size());
+    if (rows == 0) out << head << ",," << tail << ",,,,\n";
+    for (size_t i = 0; i < rows; ++i) {
+      out << head << "," << i << "," << tail;
+      if (i < metrics.size())
+        out << metrics[i].psnr << "," << metrics[i].ssim << "," << metrics[i].nmse << "," << metrics[i].nrmse << ",";
+      else
+        out << ",,,,";
+      if (i < lambdas.size()) out << lambdas[i];
+      out << "\n";
     }
   }
   return out.str();

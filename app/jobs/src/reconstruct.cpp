@@ -187,6 +187,7 @@ ReconResult run_reconstruction(const ReconRequest& r, const recon::Reconstructor
           recon::compare_images(truth.narrow(0, i, 1), compared.narrow(0, i, 1), r.metric_options));
   }
   s.evaluations = result.evaluations;
+  s.lambdas = result.lambdas;
   s.slices = out.image.slices();
   s.ny = out.image.ny();
   s.nx = out.image.nx();

@@ -11,16 +11,21 @@ namespace ambient::recon {
 Reconstruction zero_filled(const io::KSpace& kspace, const ReconOptions& options, Progress& progress);
 
 // CG-SENSE with Tikhonov regularisation: argmin ||A x - y||^2 + lambda ||x||^2 with
-// A = M F S (ESPIRiT maps unless given), conjugate gradient on the normal equations.
-// Defaults: lambda 0.01, 30 iterations (as `bart pics -l2 -r 0.01`); with maps normalised
-// so sum |S|^2 <= 1, lambda means the same on any scan.
+// A = M F S (ESPIRiT maps unless given), conjugate gradient on the normal equations, 30
+// iterations, lambda 0.01 (as `bart pics -l2 -r 0.01`). With maps normalised so sum |S|^2 <= 1,
+// lambda means the same on any scan. options.automatic_lambda (--lambda auto): chosen per
+// slice by k-space cross-validation (lambda_selection.hpp), each trial the same solve; not
+// the default, as it over-regularises the simulated Colin27 slices (docs/benchmarks-lambda.md).
 Reconstruction cg_sense(const io::KSpace& kspace, const ReconOptions& options, Progress& progress);
 
 // L1-wavelet compressed sensing: argmin ||A x - y||^2 / 2 + lambda ||W x||_1 with
 // A = M F S (ESPIRiT maps unless given) and W BART's Daubechies-2 wavelets with random
-// shifts (libbart's own soft-thresholding), FISTA with step 0.95 / ||A||^2. The data are
-// divided by the slice's normalisation constant first, so the default lambda (0.005) and
-// 60 iterations serve any scan; the image is scaled back after.
+// shifts (libbart's own soft-thresholding), FISTA with step 0.95 / ||A||^2, 100 iterations (as
+// the `bart pics -i 100` it is benchmarked against: at 60 the real brain lost 1.2 dB to it,
+// docs/benchmarks-lambda.md). The data are divided by the slice's normalisation constant
+// first, so one weight serves any scan; the image is scaled back after. Without a weight
+// (the default, and --lambda auto): one weight for the volume by k-space cross-validation
+// (lambda_selection.hpp), each trial the same FISTA run on the fit samples.
 Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options, Progress& progress);
 
 }  // namespace ambient::recon

@@ -19,6 +19,7 @@ struct Reconstruction {
   at::Tensor uncertainty;  // [slice, y, x] float32 pixel-wise std; undefined if none
   at::Tensor samples;      // [slice, sample, y, x] complex64 posterior samples; undefined if none
   int64_t evaluations = 0; // network evaluations per slice (0: no network)
+  std::vector<double> lambdas;  // regularised methods: each slice's weight (chosen, with --lambda auto)
 };
 
 // Knobs shared by the methods; each method documents which it reads and its defaults.
@@ -27,6 +28,7 @@ struct ReconOptions {
   at::Tensor maps;           // [slice, coil, y, x] or [coil, y, x] precomputed coil maps
   bool combine_with_maps = false;  // zero-filled: sensitivity-weighted instead of RSS
   double lambda = -1;        // regularisation weight (< 0: the method's default)
+  bool automatic_lambda = false;  // choose lambda from the data (cs, sense; cs does by default)
   int iterations = -1;       // (< 0: the method's default)
   uint64_t seed = 0;         // randomness inside a method (e.g. wavelet shifts)
 };

@@ -54,6 +54,7 @@ struct ReconSummary {
   int64_t slices = 0, ny = 0, nx = 0;
   double acceleration = 0, seconds = 0;
   int64_t evaluations = 0;  // network evaluations per slice (0: a classical method)
+  std::vector<double> lambdas;  // cs, sense: each slice's regularisation weight (as chosen by auto)
   std::optional<recon::Metrics> metrics;     // over the volume
   std::vector<recon::Metrics> slice_metrics;  // each slice alone (its own maximum as range)
 };
