@@ -109,6 +109,7 @@ def main():
     methods = {"zf": "--method zf"}
     if not args.no_cs_sweep:
         methods.update({f"cs-l{lam:g}": f"--method cs --lambda {lam:g}" for lam in LAMBDAS})
+        methods["cs-auto"] = "--method cs --lambda auto"
     if args.no_cs_sweep:
         methods["cs-default"] = "--method cs"
     for m in args.method:
@@ -170,8 +171,8 @@ def write_doc(args, methods, picks, text):
     lines += [f"- {name}: `ambient recon {options}`" for name, options in methods.items()
               if not name.startswith("cs-l")]
     lines += ["- cs-best: cs at the lambda of the sweep " + ", ".join(f"{lam:g}" for lam in LAMBDAS) +
-              " with the best mean PSNR for that anatomy and R; cs-default: cs at its default lambda "
-              f"({CS_DEFAULT_LAMBDA:g}, the sweep's run)", "", text]
+              " with the best mean PSNR for that anatomy and R; cs-default: cs at its default "
+              f"lambda ({CS_DEFAULT_LAMBDA:g}, the sweep's run)", "", text]
     args.doc.write_text("\n".join(lines) + "\n")
 
 

@@ -213,7 +213,7 @@ void add_recon_command(CLI::App& app, const GlobalOptions& global) {
   add_slices_option(*c, request.slices);
   c->add_option("--lambda", [&request](const CLI::results_t& v) { return parse_lambda(v.at(0), request.options); },
                 "cs, sense: regularisation weight, or auto: chosen from the data by k-space cross-validation "
-                "(default: auto for cs, 0.01 for sense)")
+                "(default: 0.005 for cs, 0.01 for sense)")
       ->type_name("LAMBDA|auto");
   c->add_option("--iterations", request.options.iterations, "iterations (default: the method's)");
   c->add_option("--combine", [cmd](const CLI::results_t& v) {

@@ -18,7 +18,8 @@ namespace ambient::recon {
 namespace {
 
 // --lambda auto walks from the former fixed default (0.005) in steps of 3: the best weights of
-// the sweeps in docs/benchmarks.md lie between 0.001 and 0.05.
+// the sweeps in docs/benchmarks-lambda.md lie between 0.0005 (or below, with Poisson masks) and
+// 0.05, two to four steps away.
 const LambdaSearch kSearch{0.005, 3, 5, 0.2};
 
 // libbart's wavelet soft-threshold for one image size, freed with the object.
@@ -126,7 +127,7 @@ double cross_validated_lambda(const std::vector<SliceProblem>& slices, int itera
 }  // namespace
 
 Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options, Progress& progress) {
-  const bool automatic = options.automatic_lambda || options.lambda < 0;
+  const bool automatic = options.automatic_lambda;
   const int iterations = options.iterations > 0 ? options.iterations : 100;
   const int64_t per_slice = iterations * (automatic ? 1 + kSearch.trials : 1);  // an upper bound with auto
   progress.begin("l1-wavelet", kspace.slices() * per_slice);
@@ -135,12 +136,16 @@ Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options,
     progress.throw_if_cancelled();
     progress.update(++done);
   };
+  // Auto needs every slice's problem (and coil maps) at once; a fixed weight takes them in turn.
   std::vector<SliceProblem> problems;
-  for (int64_t s = 0; s < kspace.slices(); ++s) problems.push_back(slice_problem(kspace, s, options));
-  const double lambda = automatic ? cross_validated_lambda(problems, iterations, after_iteration) : options.lambda;
+  if (automatic)
+    for (int64_t s = 0; s < kspace.slices(); ++s) problems.push_back(slice_problem(kspace, s, options));
+  const double lambda = automatic ? cross_validated_lambda(problems, iterations, after_iteration)
+                                  : (options.lambda >= 0 ? options.lambda : 0.005);
   Reconstruction result;
   std::vector<at::Tensor> slices;
-  for (const SliceProblem& p : problems) {
+  for (int64_t s = 0; s < kspace.slices(); ++s) {
+    const SliceProblem p = automatic ? std::move(problems[s]) : slice_problem(kspace, s, options);
     const SenseOperator a(p.maps, p.mask);
     const at::Tensor aty = a.adjoint(p.y);
     slices.push_back(fista(a, aty, lambda, p.step, iterations, aty, p.seed, after_iteration) * p.scale);

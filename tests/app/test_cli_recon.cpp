@@ -74,8 +74,8 @@ TEST(CliRecon, LambdaAutoIsReportedAndABadLambdaIsRefused) {
   TempDir dir;
   ASSERT_EQ(ambient("simulate --phantom-size 64 --coils 4 --noise 0.01 -o " + (dir / "k.h5")).exit_code, 0);
   const std::string k = dir / "k.h5";
-  // cs chooses its weight by default and says which; sense does when asked.
-  for (const std::string method : {"cs", "sense --lambda auto"}) {
+  // Asked to, cs and sense choose their weight and say which.
+  for (const std::string method : {"cs --lambda auto", "sense --lambda auto"}) {
     const auto r = ambient("--json -q recon --method " + method + " --mask poisson --accel 4 --acs 16 " + k + " -o " +
                            (dir / "x.npy") + " --force");
     ASSERT_EQ(r.exit_code, 0) << r.output;

@@ -23,9 +23,11 @@ Reconstruction cg_sense(const io::KSpace& kspace, const ReconOptions& options, P
 // shifts (libbart's own soft-thresholding), FISTA with step 0.95 / ||A||^2, 100 iterations (as
 // the `bart pics -i 100` it is benchmarked against: at 60 the real brain lost 1.2 dB to it,
 // docs/benchmarks-lambda.md). The data are divided by the slice's normalisation constant
-// first, so one weight serves any scan; the image is scaled back after. Without a weight
-// (the default, and --lambda auto): one weight for the volume by k-space cross-validation
-// (lambda_selection.hpp), each trial the same FISTA run on the fit samples.
+// first, so one weight (default 0.005) serves any scan; the image is scaled back after.
+// options.automatic_lambda (--lambda auto): one weight for the volume by k-space
+// cross-validation (lambda_selection.hpp), each trial the same FISTA run on the fit samples;
+// not the default, as it loses up to 5.7 dB with line masks that leave few lines outside the
+// calibration region (docs/benchmarks-lambda.md, docs/results-cross-subject.md).
 Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options, Progress& progress);
 
 }  // namespace ambient::recon

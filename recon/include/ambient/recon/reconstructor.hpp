@@ -28,7 +28,7 @@ struct ReconOptions {
   at::Tensor maps;           // [slice, coil, y, x] or [coil, y, x] precomputed coil maps
   bool combine_with_maps = false;  // zero-filled: sensitivity-weighted instead of RSS
   double lambda = -1;        // regularisation weight (< 0: the method's default)
-  bool automatic_lambda = false;  // choose lambda from the data (cs, sense; cs does by default)
+  bool automatic_lambda = false;  // choose lambda from the data (cs, sense: --lambda auto)
   int iterations = -1;       // (< 0: the method's default)
   uint64_t seed = 0;         // randomness inside a method (e.g. wavelet shifts)
 };
