@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""cs with --lambda auto against cs at its default and at its best lambda of a sweep, and
+"""cs or sense (--method) with --lambda auto against its default and its best lambda of a sweep, and
 against `bart pics` (bart's own ESPIRiT maps, L1 wavelet) at bart's best lambda, on the same
 undersampled k-space. PSNR is scikit-image's (data range: the reference volume's maximum),
 the reference the root-sum-of-squares image of the fully sampled k-space.
@@ -62,7 +62,7 @@ def ours(a, full, mask, lam, out):
 
 
 def bart_sweep(work, kspace, mask):
-    """bart pics over SWEEP for every slice; kspace [slice, coil, ky, kx]. Returns {lambda: volume}."""
+    """bart pics over the cs sweep for every slice; kspace [slice, coil, ky, kx]. Returns {lambda: volume}."""
     images = {lam: [] for lam in SWEEPS["cs"]}
     for s, k in enumerate(kspace):
         under = os.path.join(work, "bart-under")
@@ -85,7 +85,7 @@ def main():
     p.add_argument("--no-bart", action="store_true")
     p.add_argument("--method", choices=list(SWEEPS), default="cs")
     p.add_argument("--markdown", help="write the table here")
-    p.add_argument("--auto-only", action="store_true", help="only cs --lambda auto (for tuning it)")
+    p.add_argument("--auto-only", action="store_true", help="only --lambda auto (for tuning it)")
     p.add_argument("--json", help="write every number here")
     a = p.parse_args()
     kinds, accels = a.kind or ["random", "poisson"], a.accel or [4, 8]

@@ -20,9 +20,8 @@ struct HoldoutSplit {
 // lines, as the reconstruction must fill whole lines: every (1 / fraction)-th line in order of
 // distance from the centre, so low and high frequencies are both held out (a random draw
 // made the estimate hinge on whether a line near the centre was drawn); a 2D mask loses
-// single samples at random. At least
-// one line or sample is held out; a mask with nothing outside its calibration region (fully
-// sampled) holds out samples anywhere but at the centre.
+// single samples at random. At least one line or sample is held out; a mask with nothing
+// outside its calibration region (fully sampled) holds out samples anywhere but at the centre.
 HoldoutSplit holdout_split(const at::Tensor& mask, double fraction, uint64_t seed);
 
 // A walk over weights spaced by `factor`: from `start`, one step down; on downhill it keeps
