@@ -23,12 +23,9 @@ at::Tensor solve(const SenseOperator& a, const at::Tensor& rhs, double lambda, i
 // Each trial is the solve the chosen weight will get, on the fit samples (lambda_selection.hpp).
 double cross_validated_lambda(const at::Tensor& maps, const at::Tensor& mask, const at::Tensor& y, int iterations,
                               uint64_t seed) {
-  const HoldoutSplit split = holdout_split(mask, kSearch.holdout, seed);
-  const SenseOperator fit(maps, split.fit), held(maps, split.held_out);
-  const at::Tensor rhs = fit.adjoint(y), held_y = y * split.held_out.unsqueeze(0);
+  const HoldoutProblem p = holdout_problem(maps, mask, y, kSearch.holdout, seed);
   return choose_lambda(kSearch, [&](double lambda) {
-           const at::Tensor x = solve(fit, rhs, lambda, iterations, {});
-           return at::linalg_vector_norm(held.forward(x) - held_y).item<double>();
+           return p.squared_error(solve(p.fit, p.fit_adjoint_y, lambda, iterations, {}));
          }).lambda;
 }
 

@@ -69,6 +69,17 @@ HoldoutSplit holdout_split(const at::Tensor& mask2d, double fraction, uint64_t s
   return {measured & ~held, held};
 }
 
+HoldoutProblem holdout_problem(const at::Tensor& maps, const at::Tensor& mask, const at::Tensor& y, double fraction,
+                               uint64_t seed) {
+  const HoldoutSplit split = holdout_split(mask, fraction, seed);
+  const SenseOperator fit(maps, split.fit);
+  return {fit, SenseOperator(maps, split.held_out), fit.adjoint(y), y * split.held_out.unsqueeze(0)};
+}
+
+double HoldoutProblem::squared_error(const at::Tensor& image) const {
+  return at::linalg_vector_norm(held.forward(image) - held_y).pow(2).item<double>();
+}
+
 LambdaChoice choose_lambda(const LambdaSearch& search, const std::function<double(double)>& error_for) {
   if (!(search.start > 0) || !(search.factor > 1) || search.trials < 3)
     throw Error("lambda search needs a positive start, a step factor above 1 and at least three trials");

@@ -102,23 +102,15 @@ SliceProblem slice_problem(const io::KSpace& kspace, int64_t s, const ReconOptio
 // `iterations` steps) on the fit samples alone, so the choice suits the solver as it runs.
 double cross_validated_lambda(const std::vector<SliceProblem>& slices, int iterations,
                               const std::function<void(int)>& after_iteration) {
-  struct Trial {
-    SenseOperator fit, held;
-    at::Tensor aty, held_y;
-  };
-  std::vector<Trial> trials;
-  for (const SliceProblem& p : slices) {
-    const HoldoutSplit split = holdout_split(p.mask, kSearch.holdout, static_cast<uint64_t>(p.seed));
-    const SenseOperator fit(p.maps, split.fit);
-    trials.push_back({fit, SenseOperator(p.maps, split.held_out), fit.adjoint(p.y), p.y * split.held_out.unsqueeze(0)});
-  }
+  std::vector<HoldoutProblem> trials;
+  for (const SliceProblem& p : slices)
+    trials.push_back(holdout_problem(p.maps, p.mask, p.y, kSearch.holdout, static_cast<uint64_t>(p.seed)));
   return choose_lambda(kSearch, [&](double lambda) {
            double squared = 0;
            for (size_t s = 0; s < slices.size(); ++s) {
-             const Trial& t = trials[s];
-             const at::Tensor x = fista(t.fit, t.aty, lambda, slices[s].step, iterations, t.aty, slices[s].seed,
-                                        after_iteration);
-             squared += at::linalg_vector_norm(t.held.forward(x) - t.held_y).pow(2).item<double>();
+             const HoldoutProblem& t = trials[s];
+             squared += t.squared_error(fista(t.fit, t.fit_adjoint_y, lambda, slices[s].step, iterations,
+                                              t.fit_adjoint_y, slices[s].seed, after_iteration));
            }
            return squared;
          }).lambda;

@@ -8,6 +8,8 @@
 #include <functional>
 #include <map>
 
+#include "ambient/recon/linear_operator.hpp"
+
 namespace ambient::recon {
 
 // A [ky, kx] mask split into the samples a trial reconstruction fits and those it must predict.
@@ -23,6 +25,17 @@ struct HoldoutSplit {
 // single samples at random. At least one line or sample is held out; a mask with nothing
 // outside its calibration region (fully sampled) holds out samples anywhere but at the centre.
 HoldoutSplit holdout_split(const at::Tensor& mask, double fraction, uint64_t seed);
+
+// One slice's cross-validation problem: the operator a trial reconstructs with (the fit
+// samples) and its A^H y, and the held-out samples an image must predict.
+struct HoldoutProblem {
+  SenseOperator fit, held;
+  at::Tensor fit_adjoint_y, held_y;
+  double squared_error(const at::Tensor& image) const;  // ||A_held image - y_held||^2
+};
+// The problem of `holdout_split(mask, fraction, seed)` for coil maps and measured data y.
+HoldoutProblem holdout_problem(const at::Tensor& maps, const at::Tensor& mask, const at::Tensor& y, double fraction,
+                               uint64_t seed);
 
 // A walk over weights spaced by `factor`: from `start`, one step down; on downhill it keeps
 // walking that way, else it walks up, until the error rises or `trials` weights are tried.
