@@ -11,10 +11,6 @@
 #include "ambient/recon/masks.hpp"
 #include "ambient/recon/metrics.hpp"
 
-namespace ambient::jobs {
-struct TrainingDataOptions;  // ambient/jobs/training_data.hpp, for the commands that train
-}
-
 namespace ambient::cli {
 
 struct GlobalOptions {
@@ -43,24 +39,19 @@ std::pair<int64_t, int64_t> parse_size(const std::string& text);
 // The metrics as an aligned table for a person.
 std::string metrics_table(const recon::Metrics& m);
 
-// Training data (train, finetune, audit, evaluate-prior): the retrospective mask
-// (--mask, --accel, --acs, --mask-seed), and the cache, ESPIRiT and read options.
-void add_training_mask_options(CLI::App& command, jobs::TrainingDataOptions& data);
-void add_training_data_options(CLI::App& command, jobs::TrainingDataOptions& data);
-
-// Each subcommand registers itself; its callback runs the job.
-void add_info_command(CLI::App& app, const GlobalOptions& global);
-void add_convert_command(CLI::App& app, const GlobalOptions& global);
-void add_recon_command(CLI::App& app, const GlobalOptions& global);
-void add_simulate_command(CLI::App& app, const GlobalOptions& global);
-void add_mask_command(CLI::App& app, const GlobalOptions& global);
-void add_espirit_command(CLI::App& app, const GlobalOptions& global);
-void add_metrics_command(CLI::App& app, const GlobalOptions& global);
-void add_train_command(CLI::App& app, const GlobalOptions& global);
-void add_finetune_command(CLI::App& app, const GlobalOptions& global);
-void add_sample_command(CLI::App& app, const GlobalOptions& global);
-void add_audit_command(CLI::App& app, const GlobalOptions& global);
-void add_evaluate_prior_command(CLI::App& app, const GlobalOptions& global);
-void add_export_prior_command(CLI::App& app, const GlobalOptions& global);
+// Each subcommand registers itself from its own file, cmd_<name>.cpp; its callback runs the job.
+void register_info(CLI::App& app, const GlobalOptions& global);
+void register_convert(CLI::App& app, const GlobalOptions& global);
+void register_recon(CLI::App& app, const GlobalOptions& global);
+void register_simulate(CLI::App& app, const GlobalOptions& global);
+void register_mask(CLI::App& app, const GlobalOptions& global);
+void register_espirit(CLI::App& app, const GlobalOptions& global);
+void register_metrics(CLI::App& app, const GlobalOptions& global);
+void register_train(CLI::App& app, const GlobalOptions& global);
+void register_finetune(CLI::App& app, const GlobalOptions& global);
+void register_sample(CLI::App& app, const GlobalOptions& global);
+void register_audit(CLI::App& app, const GlobalOptions& global);
+void register_evaluate_prior(CLI::App& app, const GlobalOptions& global);
+void register_export_prior(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace ambient::cli

@@ -9,7 +9,7 @@
 
 namespace ambient::cli {
 
-void add_convert_command(CLI::App& app, const GlobalOptions& global) {
+void register_convert(CLI::App& app, const GlobalOptions& global) {
   struct Args {
     std::string input, output;
     io::ReadOptions read;

@@ -6,7 +6,7 @@
 
 namespace ambient::cli {
 
-void add_info_command(CLI::App& app, const GlobalOptions& global) {
+void register_info(CLI::App& app, const GlobalOptions& global) {
   struct Args {
     std::vector<std::string> files;
     io::ReadOptions read;

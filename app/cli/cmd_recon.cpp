@@ -89,6 +89,9 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   c.add_option("--step-lambda", s.dc_lambda, "dc: weight of the denoised estimate in each step's CG")
       ->capture_default_str();
   c.add_option("--step-iterations", s.dc_iterations, "dc: CG iterations per step")->capture_default_str();
+  c.add_option("--fit-iterations", s.fit_iterations,
+               "dc: the last step's CGLS iterations toward the data, at most (stops at the noise level)")
+      ->capture_default_str();
   c.add_option("--eta", s.eta, "dc: fresh noise in each step (0: deterministic, 1: all fresh)")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
@@ -165,7 +168,7 @@ void run_batch(ReconCommand& cmd, const GlobalOptions& global) {
 
 }  // namespace
 
-void add_recon_command(CLI::App& app, const GlobalOptions& global) {
+void register_recon(CLI::App& app, const GlobalOptions& global) {
   auto cmd = std::make_shared<ReconCommand>();
   jobs::ReconRequest& request = cmd->batch.recon;
   std::string methods;

@@ -11,7 +11,7 @@
 
 namespace ambient::cli {
 
-void add_simulate_command(CLI::App& app, const GlobalOptions& global) {
+void register_simulate(CLI::App& app, const GlobalOptions& global) {
   auto r = std::make_shared<jobs::SimulateRequest>();
   auto slices = std::make_shared<std::string>();
   auto orientation = std::make_shared<std::string>("axial");

@@ -22,19 +22,19 @@ int main(int argc, char** argv) {
   app.add_flag("-v,--verbose", global.verbose, "print debug messages");
   app.require_subcommand(1);
   app.fallthrough();  // global flags may follow the subcommand too
-  add_info_command(app, global);
-  add_convert_command(app, global);
-  add_recon_command(app, global);
-  add_simulate_command(app, global);
-  add_mask_command(app, global);
-  add_espirit_command(app, global);
-  add_metrics_command(app, global);
-  add_train_command(app, global);
-  add_finetune_command(app, global);
-  add_sample_command(app, global);
-  add_audit_command(app, global);
-  add_evaluate_prior_command(app, global);
-  add_export_prior_command(app, global);
+  register_info(app, global);
+  register_convert(app, global);
+  register_recon(app, global);
+  register_simulate(app, global);
+  register_mask(app, global);
+  register_espirit(app, global);
+  register_metrics(app, global);
+  register_train(app, global);
+  register_finetune(app, global);
+  register_sample(app, global);
+  register_audit(app, global);
+  register_evaluate_prior(app, global);
+  register_export_prior(app, global);
   app.parse_complete_callback([&] {
     auto logger = spdlog::stderr_color_mt("ambient");
     spdlog::set_default_logger(logger);
