@@ -167,198 +167,278 @@ TrainingData load_training_data_in_turn(const TrainRequest& r, diffusion::Proces
   return data;
 }
 
-}  // namespace
-
-TrainSummary train(const TrainRequest& r, Progress& progress) {
+void check_request(const TrainRequest& r) {
   if (r.run_dir.empty()) throw Error("no run directory given (--run DIR)");
   if (r.steps < 1 || r.batch < 1) throw Error("--steps and --batch must be at least 1");
   if (r.log_every < 1 || r.checkpoint_every < 1 || r.sample_every < 0 || r.sample_count < 1 || r.sample_steps < 1)
     throw Error("--log-every, --checkpoint-every and --sample-count must be at least 1, --sample-every at least 0");
-  const fs::path dir = r.run_dir, checkpoint = dir / "checkpoint.pt", log_path = dir / "log.jsonl";
+}
+
+// Refuses a run directory the request must not write in: a file, a resume without a
+// checkpoint, or a fresh start over a run (without --force) or over files that are not a run's.
+void check_run_directory(const TrainRequest& r, bool root) {
+  const fs::path dir = r.run_dir;
+  if (fs::exists(dir) && !fs::is_directory(dir)) throw FileError(r.run_dir, "is a file, not a run directory");
+  if (r.resume) {
+    if (!fs::exists(dir / "checkpoint.pt"))
+      throw FileError((dir / "checkpoint.pt").string(), "does not exist: nothing to resume");
+    return;
+  }
+  if (!root || !fs::exists(dir) || fs::is_empty(dir)) return;
+  if (!r.overwrite) throw FileError(r.run_dir, "already holds a run (--resume continues it, --force starts it over)");
+  for (const auto& entry : fs::directory_iterator(dir))
+    if (!is_run_file(entry.path()))
+      throw FileError(r.run_dir, "holds files that are not a run's (" + entry.path().filename().string() +
+                                     "); not starting over there");
+}
+
+// The prior a fine-tune starts from; none for a fresh run or a resumed one (a resumed
+// fine-tune carries its origin in its checkpoint).
+std::unique_ptr<diffusion::Checkpoint> fine_tune_origin(const TrainRequest& r) {
+  if (r.from.empty() || r.resume) return nullptr;
+  std::ifstream in(r.from, std::ios::binary);
+  if (!in) throw FileError(r.from, "cannot be read");
+  try {
+    return std::make_unique<diffusion::Checkpoint>(in);
+  } catch (const Error& e) {
+    throw FileError(r.from, e.what());
+  }
+}
+
+// The request with the maps' phase convention (the images' phase absorbed into them or not)
+// the run must keep: a fine-tune takes its prior's, a resumed run its own (runs from before
+// the option kept the phase).
+TrainRequest with_phase_convention(const TrainRequest& r, const diffusion::Checkpoint* from) {
+  TrainRequest as_seen = r;
+  const fs::path manifest_path = fs::path(r.run_dir) / "manifest.json";
+  if (from) {
+    as_seen.data.espirit.absorb_phase = diffusion::training_espirit_options(from->description(), {}).absorb_phase;
+  } else if (r.resume && fs::exists(manifest_path)) {
+    const nlohmann::json manifest = nlohmann::json::parse(std::ifstream(manifest_path), nullptr, false);
+    if (!manifest.is_discarded())
+      as_seen.data.espirit.absorb_phase = diffusion::training_espirit_options({{"data", manifest}}, {}).absorb_phase;
+  }
+  return as_seen;
+}
+
+// The trainer of the run in r.run_dir, as its checkpoint left it (its own options and seed: the
+// run goes on as it began); copies the description's sampling rule and origin. Rank 0 cuts the
+// log back to the checkpoint's step and removes a killed write's temporaries.
+std::unique_ptr<diffusion::Trainer> resume_trainer(const TrainRequest& r, const TrainingData& data,
+                                                   nlohmann::json& description, bool root) {
+  const fs::path dir = r.run_dir, checkpoint = dir / "checkpoint.pt";
+  std::unique_ptr<diffusion::Trainer> trainer;
+  std::ifstream in(checkpoint, std::ios::binary);
+  try {
+    diffusion::Checkpoint saved(in);
+    const nlohmann::json& saved_description = saved.description();
+    if (saved_description.value("data_hash", "") != data.manifest_hash)
+      throw FileError(checkpoint.string(), "was trained on other data (the files or data options changed); "
+                                           "start a new run or give the same data");
+    if (saved_description.value("batch", int64_t{0}) != r.batch)
+      throw FileError(checkpoint.string(), "was trained with batch " +
+                                               std::to_string(saved_description.value("batch", int64_t{0})) +
+                                               "; resume with the same --batch");
+    trainer = saved.trainer();
+    for (const char* key : {"sampling_mask", "fine_tuned_from"})
+      if (saved_description.contains(key)) description[key] = saved_description.at(key);
+  } catch (const FileError&) {
+    throw;
+  } catch (const Error& e) {
+    throw FileError(checkpoint.string(), e.what());
+  }
+  if (root) {
+    truncate_log(dir / "log.jsonl", trainer->steps_done());
+    for (const auto& entry : fs::directory_iterator(dir))
+      if (entry.path().filename().string().rfind(".partial-", 0) == 0) fs::remove(entry.path());
+  }
+  return trainer;
+}
+
+// An ambient network must inpaint what Ã dropped at every noise level (edm.hpp). The floor is
+// about the rms of that content over sigma_data: Colin27 slices keep 4 % of their k-space
+// energy (up to 14 %) outside a random R = 5 line mask with 12 ACS lines.
+constexpr double kAmbientOutputFloor = 0.3;
+
+// The preconditioning: a fine-tune's prior's, else EDM's with the ambient floor; the noise
+// distribution as the request overrides it.
+diffusion::EdmConfig edm_config(const TrainRequest& r, const diffusion::Objective& objective,
+                                const diffusion::Checkpoint* from) {
+  diffusion::EdmConfig edm;
+  if (objective.condition_channels() > 0) edm.output_floor = kAmbientOutputFloor;
+  if (from) edm = from->description().at("edm").get<diffusion::EdmConfig>();
+  if (r.noise_mean) edm.p_mean = *r.noise_mean;
+  if (r.noise_std) {
+    if (!(*r.noise_std > 0)) throw Error("--noise-std must be > 0");
+    edm.p_std = *r.noise_std;
+  }
+  return edm;
+}
+
+// A new trainer: the network of the preset, the JSON file or the fine-tuned prior, started
+// from that prior's weights when there is one. Records the origin and the sampling rule in the
+// description; rank 0 (re)creates the run directory with config.json and manifest.json.
+std::unique_ptr<diffusion::Trainer> start_trainer(const TrainRequest& r, const TrainingData& data,
+                                                  diffusion::Checkpoint* from, nlohmann::json& description,
+                                                  bool root) {
+  diffusion::UNetConfig unet =
+      from ? from->description().at("unet").get<diffusion::UNetConfig>() : network_config(r.network);
+  const auto objective = objective_for(r);
+  unet.in_channels = 2 + objective->condition_channels();
+  if (from && from->description().at("unet").at("in_channels") != unet.in_channels)
+    throw FileError(r.from, "is a " + from->description().at("objective").at("name").get<std::string>() +
+                                " prior; it cannot be fine-tuned with the " + objective->name() + " objective");
+  const diffusion::EdmConfig edm = edm_config(r, *objective, from);
+  auto trainer = std::make_unique<diffusion::Trainer>(unet, edm, objective, r.trainer);
+  if (from) {
+    diffusion::Prior start = from->prior();
+    trainer->initialise_from(start.denoiser);
+    description["fine_tuned_from"] = {{"path", r.from}, {"step", from->description().at("step")},
+                                      {"data_hash", from->description().value("data_hash", "")}};
+  }
+  if (objective->condition_channels() > 0) description["sampling_mask"] = sampling_mask_rule(r, data);
+  if (root) {
+    const fs::path dir = r.run_dir;
+    if (fs::exists(dir))
+      for (const auto& entry : fs::directory_iterator(dir)) fs::remove(entry.path());
+    fs::create_directories(dir);
+    const nlohmann::json config = {{"objective", r.objective}, {"extra_acceleration", r.extra_acceleration},
+                                   {"consistency_weight", r.consistency_weight}, {"network", r.network},
+                                   {"trainer", r.trainer}, {"precision", r.precision}, {"steps", r.steps},
+                                   {"batch", r.batch}, {"inputs", r.data.inputs}, {"from", r.from},
+                                   {"noise_mean", edm.p_mean}, {"noise_std", edm.p_std}};
+    write_json(dir / "config.json", config);
+    write_json(dir / "manifest.json", description["data"]);
+  }
+  return trainer;
+}
+
+// Coil maps of a few training slices travel with an ambient prior to sample it with.
+torch::Tensor sampling_maps_of(const diffusion::Trainer& trainer, const TrainingData& data) {
+  if (trainer.objective().condition_channels() == 0) return {};
+  const int64_t n = data.set.size();
+  const torch::Tensor picks =
+      torch::linspace(0, static_cast<double>(n - 1), std::min<int64_t>(4, n)).round().to(torch::kLong);
+  return data.set.maps.index_select(0, picks).contiguous();
+}
+
+// The mean loss and rate over the steps since the last log line.
+class LogInterval {
+ public:
+  void add(double loss) {
+    loss_ += loss;
+    ++steps_;
+  }
+  // The line for `step`, and a new interval begun.
+  nlohmann::json close(int64_t step, int64_t batch, Clock::time_point run_start) {
+    const auto now = Clock::now();
+    const double seconds = std::chrono::duration<double>(now - start_).count();
+    const nlohmann::json line = {{"step", step},
+                                 {"loss", loss_ / static_cast<double>(steps_)},
+                                 {"images_per_second", static_cast<double>(steps_ * batch) / seconds},
+                                 {"seconds", std::chrono::duration<double>(now - run_start).count()}};
+    *this = LogInterval();
+    return line;
+  }
+
+ private:
+  Clock::time_point start_ = Clock::now();
+  int64_t steps_ = 0;
+  double loss_ = 0;
+};
+
+// Everything the loop writes besides the weights.
+struct RunOutputs {
+  fs::path dir;
+  bool root = true;  // data-parallel: rank 0 alone writes
+  nlohmann::json description;
+  torch::Tensor sampling_maps;
+  int64_t height = 0, width = 0;
+};
+
+// Steps until r.steps: logs, checkpoints and sample grids at their intervals; on a cancel
+// (Ctrl-C, SIGTERM, or any rank's) saves what was learned since the last checkpoint and rethrows.
+void training_loop(const TrainRequest& r, diffusion::Trainer& trainer, diffusion::BatchLoader& loader,
+                   diffusion::ProcessGroup* group, const RunOutputs& out, Progress& progress, TrainSummary& s) {
+  const fs::path checkpoint = out.dir / "checkpoint.pt";
+  const auto start = Clock::now();
+  std::ofstream log;
+  if (out.root) log.open(out.dir / "log.jsonl", std::ios::app);
+  progress.begin("training", r.steps);
+  progress.update(trainer.steps_done());  // where a resumed run starts: rates count from here
+  LogInterval interval;
+  try {
+    while (trainer.steps_done() < r.steps) {
+      // A signal may reach one process only (or each at another step): all stop together,
+      // so rank 0 writes the checkpoint of the step they all finished.
+      if (group ? group->any(progress.cancelled()) : progress.cancelled()) throw Cancelled();
+      const double loss = trainer.step(loader.get(trainer.steps_done()));
+      const int64_t step = trainer.steps_done();
+      interval.add(loss);
+      s.final_loss = loss;
+      if (step % r.log_every == 0 || step == r.steps) {
+        const nlohmann::json line = interval.close(step, r.batch, start);
+        s.images_per_second = line["images_per_second"].get<double>();
+        if (out.root) log << line.dump() << std::endl;
+        char note[96];
+        std::snprintf(note, sizeof note, "loss %.4f, %.1f images/s", line["loss"].get<double>(), s.images_per_second);
+        progress.update(step, note);
+      }
+      if (!out.root) continue;
+      if (step % r.checkpoint_every == 0 || step == r.steps) save(checkpoint, trainer, out.description, out.sampling_maps);
+      if ((r.sample_every > 0 && step % r.sample_every == 0) || step == r.steps)
+        write_samples(out.dir / ("samples-" + std::to_string(step) + ".png"), trainer, out.description,
+                      out.sampling_maps, r, out.height, out.width);
+    }
+  } catch (const Cancelled&) {
+    if (out.root && trainer.steps_done() > s.first_step) save(checkpoint, trainer, out.description, out.sampling_maps);
+    throw;
+  }
+  progress.end();
+  s.seconds = std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+}  // namespace
+
+TrainSummary train(const TrainRequest& r, Progress& progress) {
+  check_request(r);
   const torch::Device device = training_device(r.device);
   const diffusion::Precision precision = diffusion::parse_precision(r.precision);
   const std::shared_ptr<diffusion::ProcessGroup> group = join_launch(r, device);
-  // Data-parallel: rank 0 alone owns the run directory; the others read its checkpoint.
-  const bool root = !group || group->rank() == 0;
-  if (fs::exists(dir) && !fs::is_directory(dir)) throw FileError(r.run_dir, "is a file, not a run directory");
-  if (r.resume) {
-    if (!fs::exists(checkpoint)) throw FileError(checkpoint.string(), "does not exist: nothing to resume");
-  } else if (root && fs::exists(dir) && !fs::is_empty(dir)) {
-    if (!r.overwrite)
-      throw FileError(r.run_dir, "already holds a run (--resume continues it, --force starts it over)");
-    for (const auto& entry : fs::directory_iterator(dir))
-      if (!is_run_file(entry.path()))
-        throw FileError(r.run_dir, "holds files that are not a run's (" + entry.path().filename().string() +
-                                       "); not starting over there");
-  }
-  std::unique_ptr<diffusion::Checkpoint> from;
-  if (!r.from.empty() && !r.resume) {  // a resumed fine-tune carries its origin in its checkpoint
-    std::ifstream in(r.from, std::ios::binary);
-    if (!in) throw FileError(r.from, "cannot be read");
-    try {
-      from = std::make_unique<diffusion::Checkpoint>(in);
-    } catch (const Error& e) {
-      throw FileError(r.from, e.what());
-    }
-  }
-
-  // The maps' phase convention (the images' phase absorbed into them or not): a fine-tune
-  // takes its prior's, a resumed run its own (runs from before the option kept the phase).
-  TrainRequest as_seen = r;
-  if (from) {
-    as_seen.data.espirit.absorb_phase = diffusion::training_espirit_options(from->description(), {}).absorb_phase;
-  } else if (r.resume && fs::exists(dir / "manifest.json")) {
-    const nlohmann::json manifest = nlohmann::json::parse(std::ifstream(dir / "manifest.json"), nullptr, false);
-    if (!manifest.is_discarded())
-      as_seen.data.espirit.absorb_phase =
-          diffusion::training_espirit_options({{"data", manifest}}, {}).absorb_phase;
-  }
-  const TrainingData data = load_training_data_in_turn(as_seen, group.get(), progress);
-  const int64_t height = data.set.images.size(2), width = data.set.images.size(3);
+  const bool root = !group || group->rank() == 0;  // data-parallel: rank 0 alone owns the run directory
+  check_run_directory(r, root);
+  const std::unique_ptr<diffusion::Checkpoint> from = fine_tune_origin(r);
+  const TrainingData data = load_training_data_in_turn(with_phase_convention(r, from.get()), group.get(), progress);
   if (r.objective == "tweedie" && !(data.set.data_sigma > 0).all().item<bool>())
     throw Error("the tweedie objective needs each slice's noise level: the data have no noise scans; give "
                 "--data-sigma");
-  nlohmann::json description = {{"data", data.manifest},
-                                {"data_hash", data.manifest_hash},
-                                {"normalisation", "99th percentile of the RSS image of the calibration region"},
-                                {"batch", r.batch}};
 
-  std::unique_ptr<diffusion::Trainer> trainer;
-  if (r.resume) {
-    std::ifstream in(checkpoint, std::ios::binary);
-    try {
-      diffusion::Checkpoint saved(in);
-      if (saved.description().value("data_hash", "") != data.manifest_hash)
-        throw FileError(checkpoint.string(), "was trained on other data (the files or data options changed); "
-                                             "start a new run or give the same data");
-      const nlohmann::json& saved_description = saved.description();
-      if (saved_description.value("batch", int64_t{0}) != r.batch)
-        throw FileError(checkpoint.string(), "was trained with batch " +
-                                                 std::to_string(saved_description.value("batch", int64_t{0})) +
-                                                 "; resume with the same --batch");
-      trainer = saved.trainer();  // its own options and seed: the run goes on as it began
-      for (const char* key : {"sampling_mask", "fine_tuned_from"})
-        if (saved_description.contains(key)) description[key] = saved_description.at(key);
-    } catch (const FileError&) {
-      throw;
-    } catch (const Error& e) {
-      throw FileError(checkpoint.string(), e.what());
-    }
-    if (root) {
-      truncate_log(log_path, trainer->steps_done());
-      for (const auto& entry : fs::directory_iterator(dir))  // temporaries of a killed write
-        if (entry.path().filename().string().rfind(".partial-", 0) == 0) fs::remove(entry.path());
-    }
-  } else {
-    diffusion::UNetConfig unet = from ? from->description().at("unet").get<diffusion::UNetConfig>()
-                                      : network_config(r.network);
-    const auto objective = objective_for(r);
-    unet.in_channels = 2 + objective->condition_channels();
-    if (from && from->description().at("unet").at("in_channels") != unet.in_channels)
-      throw FileError(r.from, "is a " + from->description().at("objective").at("name").get<std::string>() +
-                                  " prior; it cannot be fine-tuned with the " + objective->name() + " objective");
-    diffusion::EdmConfig edm;
-    // An ambient network must inpaint what Ã dropped at every noise level (edm.hpp). The
-    // floor is about the rms of that content over sigma_data: Colin27 slices keep 4 % of
-    // their k-space energy (up to 14 %) outside a random R = 5 line mask with 12 ACS lines.
-    if (objective->condition_channels() > 0) edm.output_floor = 0.3;
-    if (from) edm = from->description().at("edm").get<diffusion::EdmConfig>();
-    if (r.noise_mean) edm.p_mean = *r.noise_mean;
-    if (r.noise_std) {
-      if (!(*r.noise_std > 0)) throw Error("--noise-std must be > 0");
-      edm.p_std = *r.noise_std;
-    }
-    trainer = std::make_unique<diffusion::Trainer>(unet, edm, objective, r.trainer);
-    if (from) {
-      diffusion::Prior start = from->prior();
-      trainer->initialise_from(start.denoiser);
-      description["fine_tuned_from"] = {{"path", r.from}, {"step", from->description().at("step")},
-                                        {"data_hash", from->description().value("data_hash", "")}};
-    }
-    if (objective->condition_channels() > 0) description["sampling_mask"] = sampling_mask_rule(r, data);
-    if (root) {
-      if (fs::exists(dir))
-        for (const auto& entry : fs::directory_iterator(dir)) fs::remove(entry.path());
-      fs::create_directories(dir);
-      nlohmann::json config = {{"objective", r.objective}, {"extra_acceleration", r.extra_acceleration},
-                               {"consistency_weight", r.consistency_weight},
-                               {"network", r.network}, {"trainer", r.trainer}, {"precision", r.precision}, {"steps", r.steps},
-                               {"batch", r.batch}, {"inputs", r.data.inputs}, {"from", r.from},
-                               {"noise_mean", edm.p_mean}, {"noise_std", edm.p_std}};
-      write_json(dir / "config.json", config);
-      write_json(dir / "manifest.json", description["data"]);
-    }
-  }
+  RunOutputs out{r.run_dir, root,
+                 {{"data", data.manifest},
+                  {"data_hash", data.manifest_hash},
+                  {"normalisation", "99th percentile of the RSS image of the calibration region"},
+                  {"batch", r.batch}},
+                 {}, data.set.images.size(2), data.set.images.size(3)};
+  const std::unique_ptr<diffusion::Trainer> trainer =
+      r.resume ? resume_trainer(r, data, out.description, root) : start_trainer(r, data, from.get(), out.description, root);
   trainer->to(device);
   trainer->set_precision(precision);
   trainer->set_process_group(group);  // everyone starts from rank 0's weights
   const int64_t factor = trainer->model()->network()->config().downsampling();
-  if (height % factor != 0 || width % factor != 0)
-    throw Error("the training images are " + std::to_string(height) + " x " + std::to_string(width) +
+  if (out.height % factor != 0 || out.width % factor != 0)
+    throw Error("the training images are " + std::to_string(out.height) + " x " + std::to_string(out.width) +
                 "; the network needs sizes divisible by " + std::to_string(factor) + " (--width pads the readout)");
+  out.sampling_maps = sampling_maps_of(*trainer, data);
 
   TrainSummary s;
   s.first_step = trainer->steps_done();
   s.slices = data.set.size();
-  s.checkpoint = checkpoint.string();
-  const auto start = Clock::now();
-  // Coil maps of a few training slices travel with an ambient prior to sample it with.
-  const torch::Tensor sampling_maps =
-      trainer->objective().condition_channels() > 0
-          ? data.set.maps.index_select(0, torch::linspace(0, static_cast<double>(data.set.size() - 1),
-                                                          std::min<int64_t>(4, data.set.size()))
-                                              .round()
-                                              .to(torch::kLong))
-                .contiguous()
-          : torch::Tensor();
+  s.checkpoint = (out.dir / "checkpoint.pt").string();
   s.rank = group ? group->rank() : 0;
   s.world_size = group ? group->world_size() : 1;
   diffusion::BatchLoader loader(data.set, r.batch, trainer->options().seed, device, s.rank, s.world_size);
-  std::ofstream log;
-  if (root) log.open(log_path, std::ios::app);
-  progress.begin("training", r.steps);
-  progress.update(trainer->steps_done());  // where a resumed run starts: rates count from here
-  auto interval_start = Clock::now();
-  int64_t interval_steps = 0;
-  double interval_loss = 0;
-  try {
-    while (trainer->steps_done() < r.steps) {
-      // A signal may reach one process only (or each at another step): all stop together,
-      // so rank 0 writes the checkpoint of the step they all finished.
-      if (group ? group->any(progress.cancelled()) : progress.cancelled()) throw Cancelled();
-      const double loss = trainer->step(loader.get(trainer->steps_done()));
-      const int64_t step = trainer->steps_done();
-      interval_loss += loss;
-      ++interval_steps;
-      s.final_loss = loss;
-      if (step % r.log_every == 0 || step == r.steps) {
-        const double seconds = std::chrono::duration<double>(Clock::now() - interval_start).count();
-        s.images_per_second = static_cast<double>(interval_steps * r.batch) / seconds;
-        const nlohmann::json line = {{"step", step}, {"loss", interval_loss / static_cast<double>(interval_steps)},
-                                     {"images_per_second", s.images_per_second},
-                                     {"seconds", std::chrono::duration<double>(Clock::now() - start).count()}};
-        if (root) log << line.dump() << std::endl;
-        char note[96];
-        std::snprintf(note, sizeof note, "loss %.4f, %.1f images/s", line["loss"].get<double>(), s.images_per_second);
-        progress.update(step, note);
-        interval_start = Clock::now();
-        interval_steps = 0;
-        interval_loss = 0;
-      }
-      if (!root) continue;
-      if (step % r.checkpoint_every == 0 || step == r.steps) save(checkpoint, *trainer, description, sampling_maps);
-      if ((r.sample_every > 0 && step % r.sample_every == 0) || step == r.steps)
-        write_samples(dir / ("samples-" + std::to_string(step) + ".png"), *trainer, description, sampling_maps, r,
-                      height, width);
-    }
-  } catch (const Cancelled&) {
-    // Stopped by the user: keep what was learned since the last checkpoint.
-    if (root && trainer->steps_done() > s.first_step) save(checkpoint, *trainer, description, sampling_maps);
-    throw;
-  }
-  progress.end();
+  training_loop(r, *trainer, loader, group.get(), out, progress, s);
   s.last_step = trainer->steps_done();
-  s.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return s;
 }
 

@@ -48,7 +48,6 @@ class Trainer {
   }
   int64_t steps_done() const { return step_; }
   const TrainerOptions& options() const { return options_; }
-  void set_learning_rate(double lr) { options_.learning_rate = lr; }
   EdmDenoiser& model() { return model_; }
   EdmDenoiser& ema() { return ema_; }
   const Objective& objective() const { return *objective_; }
