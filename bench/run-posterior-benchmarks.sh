@@ -11,8 +11,11 @@
 #  2. PSNR against network evaluations per sample (1 to 100) at R = 8 on STEP_SLICES slices:
 #     the data-consistent sampler (warm start as the defaults, and from noise) beside the
 #     A-DPS paper's step (dps guidance);
-#  3. memory: peak resident memory of adps (defaults) on one 320 x 320 16-coil slice;
-#  4. one guided step against the bare network forward + backward (bench/bench_posterior.cpp).
+#  3. real data the prior never saw (issue 24's yardstick): the real 8-coil brain of
+#     ../shared/data-raw and the 4 test knees of scripts/reproduce-results.sh (simulated 8 coils)
+#     at R = 4 and 8, cs at its default against adps new and old; skipped where absent;
+#  4. memory: peak resident memory of adps (defaults) on one 320 x 320 16-coil slice;
+#  5. one guided step against the bare network forward + backward (bench/bench_posterior.cpp).
 # Usage: bench/run-posterior-benchmarks.sh PRIOR [BUILD_DIR]
 # Environment: SLICES (10), SAMPLES (4), STEP_SLICES (3), BENCH_SECONDS (5), EVALUATIONS
 # ("1 2 5 10 20 50 100"); small values make a quick check of the script.
@@ -45,7 +48,7 @@ held_out "$step_slices" "$work/steps.h5"
   --matrix 320 -o "$work/large.h5"
 
 mask="--mask random --acs 12 --seed 7 --reference auto"
-old="--guidance flow --steps 50 --warm-start none --dc-lambda 0.01"  # adps's defaults until 2026-12-03
+old="--guidance flow --steps 50 --warm-start none --dc-lambda 0.01 --sigma-min 0.002"  # adps's defaults until 2026-12-03
 run() {  # NAME INPUT ACCEL OPTIONS...
   local name=$1 input=$2 accel=$3; shift 3
   echo "$name"
@@ -66,6 +69,27 @@ for n in $evaluations; do
     --guidance dps --warm-start none
 done
 
+raw=$root/../shared/data-raw
+brain=$raw/autoespirit-brain-8ch/brain_clean.cfl
+real=()
+if [ -f "$brain" ]; then real+=(brain); fi
+if [ -f "$raw/dnlinv-knee-refs/P17.cfl" ]; then
+  mkdir -p "$work/knees"
+  for i in 17 18 19 20; do  # the test knees of scripts/reproduce-results.sh, its recipe
+    "$ambient" -q simulate "$raw/dnlinv-knee-refs/P$i.cfl" --matrix 128 --coils 8 --noise 0.005 --seed $((2000 + i)) \
+      -o "$work/knees/P$i.h5"
+  done
+  real+=(knees)
+fi
+for data in "${real[@]}"; do
+  if [ "$data" = brain ]; then input=("$brain" --axes kx,ky,coil); else input=("$work/knees"); fi
+  for r in 4 8; do
+    run "real-$data-cs-$r" "${input[0]}" $r --method cs "${input[@]:1}"
+    run "real-$data-adps-$r" "${input[0]}" $r --method adps --prior "$prior" --samples "$samples" "${input[@]:1}"
+    run "real-$data-adps-old-$r" "${input[0]}" $r --method adps --prior "$prior" --samples "$samples" $old "${input[@]:1}"
+  done
+done
+
 echo "peak memory"
 peak_kb() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -1; }
 mem_large=$(peak_kb "$ambient" -q recon $mask --accel 4 "$work/large.h5" -o "$work/large.npy" --method adps \
@@ -75,10 +99,10 @@ mem_base=$(peak_kb "$ambient" --version)
 echo "sampler step against the network"
 "$build/bench/ambient_bench_posterior" --benchmark_min_time="${BENCH_SECONDS:-5}" --benchmark_format=json >"$work/bench.json" 2>/dev/null
 
-$py - "$work" "$slices" "$samples" "$step_slices" "$mem_large" "$mem_base" "$prior" "$old" "$evaluations" \
+$py - "$work" "$slices" "$samples" "$step_slices" "$mem_large" "$mem_base" "$prior" "$old" "$evaluations" "${real[*]}" \
   >"$out.tmp" <<'EOF'
 import csv, json, statistics, sys
-work, slices, samples, step_slices, mem_large, mem_base, prior, old, evaluations = sys.argv[1:10]
+work, slices, samples, step_slices, mem_large, mem_base, prior, old, evaluations, real = sys.argv[1:11]
 def rows(name):
     with open(f"{work}/{name}.csv") as f:
         return [r for r in csv.DictReader(f) if r["status"] == "done"]
@@ -119,6 +143,20 @@ for n in evaluations.split():
     cells = [f"{stats(f'curve-{k}-{n}', 'psnr_db')[0]:.2f} / {seconds_per_slice(f'curve-{k}-{n}'):.1f} s"
              for k in ["dc", "dc-noise", "dps"]]
     print(f"| {n} | " + " | ".join(cells) + " |")
+if real.split():
+    print("\n## Real data the prior never saw (random lines, 12 ACS)\n")
+    print("The real 8-coil brain (230 x 180, ../shared/data-raw/autoespirit-brain-8ch) and the 4 test knees of "
+          "scripts/reproduce-results.sh (P17-P20, simulated 8 coils, 128 x 128); cs at its default lambda. "
+          "PSNR dB / SSIM, mean over slices; seconds per slice:\n")
+    print("| data | R | cs | adps | adps-old | adps - cs dB | s / slice adps / adps-old |")
+    print("|---|---|---|---|---|---|---|")
+    for data in real.split():
+        for r in ["4", "8"]:
+            got = {m: (stats(f"real-{data}-{m}-{r}", "psnr_db")[0], stats(f"real-{data}-{m}-{r}", "ssim")[0])
+                   for m in ["cs", "adps", "adps-old"]}
+            cells = [f"{got[m][0]:.2f} / {got[m][1]:.4f}" for m in ["cs", "adps", "adps-old"]]
+            times = f"{seconds_per_slice(f'real-{data}-adps-{r}'):.1f} / {seconds_per_slice(f'real-{data}-adps-old-{r}'):.1f}"
+            print(f"| {data} | {r} | " + " | ".join(cells) + f" | {got['adps'][0] - got['cs'][0]:+.2f} | {times} |")
 bench = {b["name"]: b for b in json.load(open(f"{work}/bench.json"))["benchmarks"]}
 print("\n## Cost of one guided step (dps, flow)\n")
 print("The network in float32 (the default) and in bfloat16 (`--precision bfloat16`, LibTorch's autocast); "

@@ -21,10 +21,10 @@ struct ReconCommand {
 
 // --lambda: a non-negative weight, or auto (the method chooses it from the data).
 bool parse_lambda(const std::string& text, recon::ReconOptions& options) {
-  double& lambda = options.lambda;
   options.automatic_lambda = text == "auto";
   if (options.automatic_lambda) return true;
   size_t used = 0;
+  double lambda = -1;
   try {
     lambda = std::stod(text, &used);
   } catch (const std::exception&) {
@@ -32,7 +32,21 @@ bool parse_lambda(const std::string& text, recon::ReconOptions& options) {
   }
   if (used != text.size() || !(lambda >= 0) || !std::isfinite(lambda))
     throw CLI::ValidationError("--lambda", "'" + text + "' is not a non-negative number or auto");
+  options.lambda = lambda;
   return true;
+}
+
+// "0.005 for cs, 0.01 for sense": each regularised method's default of `what` (lambda or
+// iterations), read from the method table so the help cannot drift from the code.
+std::string method_defaults(const std::string& what) {
+  std::string text;
+  for (const auto& m : recon::methods()) {
+    if (!m.defaults) continue;
+    const std::string value = what == "lambda" ? fmt::format("{:g}", m.defaults->lambda)
+                                               : std::to_string(m.defaults->iterations);
+    text += (text.empty() ? "" : ", ") + value + " for " + m.name;
+  }
+  return text;
 }
 
 std::string lambda_list(const std::vector<double>& lambdas) {
@@ -216,9 +230,10 @@ void register_recon(CLI::App& app, const GlobalOptions& global) {
   add_slices_option(*c, request.slices);
   c->add_option("--lambda", [&request](const CLI::results_t& v) { return parse_lambda(v.at(0), request.options); },
                 "cs, sense: regularisation weight, or auto: chosen from the data by k-space cross-validation "
-                "(default: 0.005 for cs, 0.01 for sense)")
+                "(default: " + method_defaults("lambda") + ")")
       ->type_name("LAMBDA|auto");
-  c->add_option("--iterations", request.options.iterations, "iterations (default: the method's)");
+  c->add_option_function<int>("--iterations", [&request](int n) { request.options.iterations = n; },
+                              "iterations (default: " + method_defaults("iterations") + ")");
   c->add_option("--combine", [cmd](const CLI::results_t& v) {
        cmd->batch.recon.options.combine_with_maps = v.at(0) == "maps";
        return true;

@@ -3,9 +3,28 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <map>
 
 #include "ambient/core/error.hpp"
+#include "ambient/core/setting_error.hpp"
 #include "cli_common.hpp"
+
+namespace {
+
+// The libraries name the setting an error is about in their own words
+// (core/setting_error.hpp); the message gains the flag that sets it here.
+std::string with_flag(const ambient::Error& e) {
+  static const std::map<std::string, std::string> flags = {
+      {"overwrite", "--force"}, {"axes", "--axes"},       {"format", "--format"},
+      {"calibration", "--acs"}, {"batch", "--batch"},     {"samples", "--samples"},
+      {"zeta", "--zeta"},       {"churn", "--churn"},     {"view_acceleration", "--view-accel"},
+      {"device", "--device"},   {"prior", "--prior"},     {"iterations", "--iterations"}};
+  const auto* cause = dynamic_cast<const ambient::SettingCause*>(&e);
+  const auto flag = cause ? flags.find(cause->setting()) : flags.end();
+  return flag == flags.end() ? e.what() : std::string(e.what()) + " (" + flag->second + ")";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace ambient::cli;
@@ -51,7 +70,7 @@ int main(int argc, char** argv) {
     spdlog::error("cancelled");
     return 130;
   } catch (const ambient::Error& e) {
-    spdlog::error("{}", e.what());
+    spdlog::error("{}", with_flag(e));
     return 1;
   } catch (const std::exception& e) {  // a library failure we did not anticipate
     spdlog::critical("internal error: {}", e.what());

@@ -100,7 +100,7 @@ Checkpoint::Checkpoint(std::istream& in) : archive_(std::make_unique<Archive>())
 std::unique_ptr<Trainer> Checkpoint::trainer() {
   if (!has_training_state())
     throw Error("holds a prior without its training state (written by ambient export-prior): it cannot be "
-                "resumed; fine-tune it instead (ambient finetune --from)");
+                "resumed; fine-tune it instead");
   try {
     auto t = std::make_unique<Trainer>(description_.at("unet").get<UNetConfig>(),
                                        description_.at("edm").get<EdmConfig>(),

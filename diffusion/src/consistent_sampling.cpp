@@ -6,16 +6,11 @@
 #include <cmath>
 
 #include "ambient/core/error.hpp"
+#include "ambient/recon/cgls.hpp"
 #include "ambient/recon/conjugate_gradient.hpp"
 #include "ambient/recon/linear_operator.hpp"
 
 namespace ambient::diffusion {
-
-namespace {
-// CG iterations of the last step's fit to the noise level, at least: as many as the final
-// consistency step of the guided samplers (PosteriorReconOptions), which the fit replaces.
-constexpr int kFitIterations = 10;
-}  // namespace
 
 torch::Tensor data_consistent(const Measurement& m, const torch::Tensor& x0, double lambda, int iterations) {
   if (iterations <= 0) return x0;
@@ -32,55 +27,21 @@ torch::Tensor data_consistent(const Measurement& m, const torch::Tensor& x0, dou
   return torch::stack(out);
 }
 
-namespace {
-
-// ||A x - y|| of each image of x [b, H, W].
-torch::Tensor residual_norms(const Measurement& m, const torch::Tensor& x) {
-  const recon::SenseOperator a(m.maps, m.mask);
-  const torch::Tensor r = a.forward(x) - (m.kspace * m.mask.unsqueeze(0)).unsqueeze(0);
-  return torch::view_as_real(r).pow(2).sum({1, 2, 3, 4}).sqrt();
-}
-
-}  // namespace
-
-torch::Tensor fit_to_noise(const Measurement& m, const torch::Tensor& x0, int iterations) {
+torch::Tensor fit_to_noise(const Measurement& m, const torch::Tensor& x0, int max_iterations) {
   const double target = noise_norm(m);
   if (!(target > 0)) throw Error("fitting to the noise level needs the data's noise level");
+  const recon::SenseOperator a(m.maps, m.mask);
+  const torch::Tensor y = m.kspace * m.mask.unsqueeze(0);
   std::vector<torch::Tensor> out;
-  for (int64_t i = 0; i < x0.size(0); ++i) {
-    const torch::Tensor start = x0.narrow(0, i, 1);
-    if (residual_norms(m, start).item<double>() <= 1.05 * target) {
-      out.push_back(start);
-      continue;
-    }
-    // The residual grows with lambda: bisect log lambda until it is within 5 % of the target.
-    double low = -8, high = 4;  // log10 lambda
-    torch::Tensor best = data_consistent(m, start, std::pow(10.0, low), iterations);
-    for (int k = 0; k < 14; ++k) {
-      const double mid = (low + high) / 2;
-      const torch::Tensor z = data_consistent(m, start, std::pow(10.0, mid), iterations);
-      const double residual = residual_norms(m, z).item<double>();
-      if (residual < target) {
-        low = mid;
-        best = z;
-      } else {
-        high = mid;
-      }
-      if (std::abs(residual / target - 1) < 0.05) {
-        best = z;
-        break;
-      }
-    }
-    out.push_back(best);
-  }
-  return torch::cat(out);
+  for (int64_t i = 0; i < x0.size(0); ++i) out.push_back(recon::cgls(a, y, x0[i], max_iterations, target).x);
+  return torch::stack(out);
 }
 
 torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measurement& m, const PosteriorOptions& o,
                                  Progress& progress) {
   if (!(o.dc_lambda >= 0)) throw Error("the data-consistency weight lambda must be >= 0");
   if (!(o.eta >= 0 && o.eta <= 1)) throw Error("the sampler's stochasticity eta must lie in [0, 1]");
-  if (o.dc_iterations < 0) throw Error("the data-consistency CG iterations must be >= 0");
+  if (o.dc_iterations < 0 || o.fit_iterations < 0) throw Error("the data-consistency CG iterations must be >= 0");
   const bool warm = m.start.defined() && o.sigma_start > 0;
   SamplerOptions schedule = o.schedule;
   if (warm) schedule.sigma_max = o.sigma_start;
@@ -103,7 +64,7 @@ torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measuremen
     const torch::Tensor denoised = denoiser(x, torch::full({n}, sigma, x.options())).detach();
     const bool last = !(next > 0);
     const torch::Tensor x0 = to_complex(denoised);
-    estimate = last && m.noise_sigma > 0 ? fit_to_noise(m, x0, std::max(o.dc_iterations, kFitIterations))
+    estimate = last && m.noise_sigma > 0 ? fit_to_noise(m, x0, o.fit_iterations)
                                          : data_consistent(m, x0, o.dc_lambda, o.dc_iterations);
     if (!torch::isfinite(estimate).all().item<bool>())
       throw Error("posterior sampling produced NaN or Inf at step " + std::to_string(i + 1));

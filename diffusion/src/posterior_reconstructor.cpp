@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "ambient/core/error.hpp"
+#include "ambient/core/setting_error.hpp"
 #include "ambient/diffusion/consistent_sampling.hpp"
 #include "ambient/recon/coil_preprocessing.hpp"
 #include "ambient/recon/fft.hpp"
@@ -122,7 +123,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
 
 const std::vector<recon::MethodInfo>& posterior_methods() {
   static const std::vector<recon::MethodInfo> table = {
-      {"adps", "A-DPS posterior sampling with an ambient prior (--prior): mean of --samples, std as uncertainty", {}},
+      {"adps", "A-DPS posterior sampling with an ambient prior: the mean of the samples, their std as uncertainty", {}},
       {"dps", "DPS posterior sampling with a clean or Tweedie prior (the fully sampled baseline)", {}},
       {"aos", "one-step ambient estimate h(A^H y, A) of an ambient prior: one network evaluation", {}},
   };
@@ -140,12 +141,12 @@ std::unique_ptr<recon::Reconstructor> make_posterior_reconstructor(const std::st
                                                                    const PosteriorReconOptions& options,
                                                                    const recon::ReconOptions& recon_options) {
   if (!is_posterior_method(method)) throw Error("'" + method + "' is not a diffusion-prior method");
-  if (!prior) throw Error("--method " + method + " needs a prior (--prior FILE)");
+  if (!prior) throw SettingError("prior", method + " needs a prior");
   const std::string kind = prior->objective->name();
   if ((method == "adps" || method == "aos") && !is_ambient(*prior))
-    throw Error("--method " + method + " needs an ambient prior; this one is a " + kind + " prior (use --method dps)");
+    throw SettingError("prior", method + " needs an ambient prior; this one is a " + kind + " prior (dps takes it)");
   if (method == "dps" && is_ambient(*prior))
-    throw Error("--method dps needs a clean or Tweedie prior; this one is an ambient prior (use --method adps)");
+    throw SettingError("prior", "dps needs a clean or Tweedie prior; this one is an ambient prior (adps takes it)");
   return std::make_unique<PosteriorReconstructor>(method, std::move(prior), options, recon_options);
 }
 

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "ambient/core/error.hpp"
+#include "ambient/core/setting_error.hpp"
 #include "ambient/diffusion/consistent_sampling.hpp"
 #include "ambient/diffusion/prior_sampling.hpp"
 #include "ambient/recon/linear_operator.hpp"
@@ -37,7 +38,7 @@ void check_fits(Prior& prior, const Measurement& m) {
 void check_finite(const torch::Tensor& x, int step) {
   if (!torch::isfinite(x).all().item<bool>())
     throw Error("posterior sampling produced NaN or Inf at step " + std::to_string(step + 1) +
-                " (the prior diverged on this scan; try a smaller --zeta or more --steps)");
+                " (the prior diverged on this scan; try a smaller guidance weight or more steps)");
 }
 
 }  // namespace
@@ -73,7 +74,7 @@ int64_t network_evaluations(const PosteriorOptions& o) {
 torch::Tensor posterior_samples(Prior& prior, const Measurement& m, const PosteriorOptions& o, Progress& progress) {
   check_fits(prior, m);
   const bool fresh = is_ambient(prior) && o.view == AmbientView::fresh;
-  if (fresh && !(o.view_acceleration >= 1)) throw Error("--view-accel must be at least 1");
+  if (fresh && !(o.view_acceleration >= 1)) throw SettingError("view_acceleration", "the fresh view's acceleration must be at least 1");
   const torch::Tensor fixed = is_ambient(prior) && !fresh ? ambient_masks(prior.description, o.samples,
                                                                           m.kspace.size(1), m.kspace.size(2), o.seed)
                                                           : torch::Tensor();
@@ -100,9 +101,9 @@ torch::Tensor posterior_samples(Prior& prior, const Measurement& m, const Poster
 torch::Tensor guided_samples(const BatchDenoiser& denoiser, const Measurement& m, const PosteriorOptions& o,
                              Progress& progress) {
   check_shapes(m);
-  if (o.samples < 1) throw Error("--samples must be at least 1");
+  if (o.samples < 1) throw SettingError("samples", "the number of posterior samples must be at least 1");
   if (o.guidance == Guidance::dc) return consistent_samples(denoiser, m, o, progress);
-  if (!(o.zeta >= 0)) throw Error("--zeta must be >= 0");
+  if (!(o.zeta >= 0)) throw SettingError("zeta", "the guidance weight zeta must be >= 0");
   const std::vector<double> sigmas = edm_schedule(o.schedule);
   const int64_t n = o.samples, height = m.kspace.size(1), width = m.kspace.size(2);
   const torch::Device device = m.kspace.device();

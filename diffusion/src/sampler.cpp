@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "ambient/core/error.hpp"
+#include "ambient/core/setting_error.hpp"
 
 namespace ambient::diffusion {
 
@@ -21,7 +22,7 @@ std::vector<double> edm_schedule(const SamplerOptions& o) {
 }
 
 double churn_factor(const SamplerOptions& o) {
-  if (!(o.churn >= 0)) throw Error("--churn must be >= 0");
+  if (!(o.churn >= 0)) throw SettingError("churn", "the sampler's churn must be >= 0");
   return std::min(o.churn / o.steps, std::sqrt(2.0) - 1);
 }
 

@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "ambient/core/error.hpp"
+#include "ambient/core/setting_error.hpp"
 
 namespace ambient::diffusion {
 
@@ -42,8 +43,8 @@ BatchLoader::BatchLoader(const TrainingSet& data, int64_t batch, uint64_t seed, 
                          int64_t world_size)
     : data_(data), batch_(batch), rank_(rank), world_size_(world_size), seed_(seed), device_(device) {
   if (world_size < 1 || rank < 0 || rank >= world_size || batch % world_size != 0)
-    throw Error("a batch of " + std::to_string(batch) + " cannot be shared by " + std::to_string(world_size) +
-                " processes: give a --batch divisible by the world size");
+    throw SettingError("batch", "a batch of " + std::to_string(batch) + " cannot be shared by " +
+                                    std::to_string(world_size) + " processes: the batch must be divisible by them");
   worker_ = std::thread([this] { work(); });
 }
 

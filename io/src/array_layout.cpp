@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "ambient/core/error.hpp"
+#include "ambient/core/setting_error.hpp"
 
 namespace ambient::io {
 
@@ -48,9 +49,10 @@ at::Tensor arrange(const at::Tensor& array, const std::vector<std::string>& axes
   for (int64_t i = static_cast<int64_t>(names.size()) - 1; i >= 0; --i) {
     if (names[i] == "1") {
       if (t.size(i) != 1)
-        throw FileError(path, "array of shape " + shape_text(array) + " does not fit the layout (" +
-                                  join(axes) + "): an axis of size " + std::to_string(t.size(i)) +
-                                  " has no name; name the axes with --axes");
+        throw FileSettingError("axes", path,
+                               "array of shape " + shape_text(array) + " does not fit the layout (" + join(axes) +
+                                   "): an axis of size " + std::to_string(t.size(i)) +
+                                   " has no name; name the array's axes");
       t = t.squeeze(i);
       names.erase(names.begin() + i);
       continue;

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "ambient/core/error.hpp"
+#include "ambient/core/setting_error.hpp"
 #include "ambient/io/cfl.hpp"
 #include "ambient/io/fastmri.hpp"
 #include "ambient/io/nifti.hpp"
@@ -78,8 +79,9 @@ FileFormat output_format(const std::string& path, const std::string& format) {
   if (!format.empty()) return parse_format(format);
   const FileFormat f = format_by_extension(path);
   if (f == FileFormat::unknown)
-    throw FileError(path, "cannot tell the output format from the name "
-                          "(.h5, .cfl, .npy, .nii, .nii.gz, .png; or give --format)");
+    throw FileSettingError("format", path,
+                           "cannot tell the output format from the name (.h5, .cfl, .npy, .nii, .nii.gz, .png); "
+                           "name the format");
   return f;
 }
 

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "ambient/core/error.hpp"
+#include "ambient/core/setting_error.hpp"
 
 namespace fs = std::filesystem;
 
@@ -16,7 +17,7 @@ void check_writable(const std::string& path, bool overwrite) {
   std::error_code ec;
   if (fs::is_directory(p, ec)) throw FileError(path, "is a directory, expected a file name");
   if (fs::exists(p, ec) && !overwrite)
-    throw FileError(path, "already exists (use --force to overwrite)");
+    throw FileSettingError("overwrite", path, "already exists and is not overwritten unless asked");
   const fs::path folder = p.has_parent_path() ? p.parent_path() : fs::path(".");
   if (!fs::is_directory(folder, ec))
     throw FileError(path, "folder " + folder.string() + " does not exist");

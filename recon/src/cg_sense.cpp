@@ -32,7 +32,7 @@ double cross_validated_lambda(const at::Tensor& maps, const at::Tensor& mask, co
 }  // namespace
 
 Reconstruction cg_sense(const io::KSpace& kspace, const ReconOptions& options, Progress& progress) {
-  const int iterations = options.iterations > 0 ? options.iterations : 30;
+  const int iterations = checked_iterations(options, kSenseDefaults);
   progress.begin("cg-sense", kspace.slices());
   Reconstruction result;
   std::vector<at::Tensor> slices;
@@ -42,7 +42,7 @@ Reconstruction cg_sense(const io::KSpace& kspace, const ReconOptions& options, P
     const at::Tensor y = kspace.data[s] * kspace.mask[s].unsqueeze(0);
     const double lambda = options.automatic_lambda
                               ? cross_validated_lambda(maps, kspace.mask[s], y, iterations, options.seed + s)
-                              : (options.lambda >= 0 ? options.lambda : 0.01);
+                              : options.lambda.value_or(kSenseDefaults.lambda);
     const SenseOperator a(maps, kspace.mask[s]);
     slices.push_back(solve(a, a.adjoint(y), lambda, iterations, {}));
     result.lambdas.push_back(lambda);

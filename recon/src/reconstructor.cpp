@@ -2,7 +2,10 @@
 
 #include <ATen/ATen.h>
 
+#include <cstdio>
+
 #include "ambient/core/error.hpp"
+#include "ambient/core/setting_error.hpp"
 #include "ambient/recon/classical.hpp"
 #include "ambient/recon/coil_combine.hpp"
 #include "ambient/recon/fft.hpp"
@@ -32,16 +35,22 @@ std::unique_ptr<Reconstructor> make(const ReconOptions& options) {
   return std::make_unique<FunctionReconstructor>(method, options);
 }
 
+std::string stated(const MethodDefaults& d) {
+  char text[64];
+  std::snprintf(text, sizeof text, " (lambda %g, %d iterations)", d.lambda, d.iterations);
+  return text;
+}
+
 }  // namespace
 
 const std::vector<MethodInfo>& methods() {
   static const std::vector<MethodInfo> table = {
-      {"zf", "zero-filled inverse FFT; coils by root sum of squares (or --combine maps)",
+      {"zf", "zero-filled inverse FFT; coils by root sum of squares (or by the coil maps)",
        make<zero_filled>},
-      {"sense", "CG-SENSE with Tikhonov regularisation and ESPIRiT maps (lambda 0.01, 30 iterations)",
-       make<cg_sense>},
-      {"cs", "L1-wavelet compressed sensing, FISTA with BART's wavelets (lambda 0.005, 60 iterations)",
-       make<wavelet_cs>},
+      {"sense", "CG-SENSE with Tikhonov regularisation and ESPIRiT maps" + stated(kSenseDefaults), make<cg_sense>,
+       kSenseDefaults},
+      {"cs", "L1-wavelet compressed sensing, FISTA with BART's wavelets" + stated(kCsDefaults), make<wavelet_cs>,
+       kCsDefaults},
   };
   return table;
 }
@@ -53,6 +62,12 @@ std::unique_ptr<Reconstructor> make_reconstructor(const std::string& name, const
     known += (known.empty() ? "" : ", ") + m.name;
   }
   throw Error("unknown reconstruction method '" + name + "' (available: " + known + ")");
+}
+
+int checked_iterations(const ReconOptions& options, const MethodDefaults& defaults) {
+  const int iterations = options.iterations.value_or(defaults.iterations);
+  if (iterations < 1) throw SettingError("iterations", "a method needs at least one iteration");
+  return iterations;
 }
 
 at::Tensor coil_maps(const io::KSpace& kspace, int64_t s, const ReconOptions& options) {
@@ -71,8 +86,9 @@ at::Tensor coil_maps(const io::KSpace& kspace, int64_t s, const ReconOptions& op
 double normalisation_scale(const at::Tensor& kspace, const at::Tensor& mask) {
   const auto region = calibration_region(mask);
   if (region.empty())
-    throw Error("k-space has no fully sampled centre (ACS) to calibrate and normalise by; measure or keep "
-                "calibration lines (--acs)");
+    throw SettingError("calibration",
+                       "k-space has no fully sampled centre (ACS) to calibrate and normalise by; measure or keep "
+                       "calibration lines");
   at::Tensor centre = at::zeros_like(kspace);
   centre.narrow(1, region.ky_begin, region.ky_size).narrow(2, region.kx_begin, region.kx_size)
       .copy_(kspace.narrow(1, region.ky_begin, region.ky_size).narrow(2, region.kx_begin, region.kx_size));

@@ -120,7 +120,7 @@ double cross_validated_lambda(const std::vector<SliceProblem>& slices, int itera
 
 Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options, Progress& progress) {
   const bool automatic = options.automatic_lambda;
-  const int iterations = options.iterations > 0 ? options.iterations : 100;
+  const int iterations = checked_iterations(options, kCsDefaults);
   const int64_t per_slice = iterations * (automatic ? 1 + kSearch.trials : 1);  // an upper bound with auto
   progress.begin("l1-wavelet", kspace.slices() * per_slice);
   int64_t done = 0;
@@ -133,7 +133,7 @@ Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options,
   if (automatic)
     for (int64_t s = 0; s < kspace.slices(); ++s) problems.push_back(slice_problem(kspace, s, options));
   const double lambda = automatic ? cross_validated_lambda(problems, iterations, after_iteration)
-                                  : (options.lambda >= 0 ? options.lambda : 0.005);
+                                  : options.lambda.value_or(kCsDefaults.lambda);
   Reconstruction result;
   std::vector<at::Tensor> slices;
   for (int64_t s = 0; s < kspace.slices(); ++s) {

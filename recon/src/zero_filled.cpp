@@ -21,4 +21,8 @@ Reconstruction zero_filled(const io::KSpace& kspace, const ReconOptions& options
   return {at::stack(slices), {}, {}, 0};
 }
 
+at::Tensor zero_filled_rss(const io::KSpace& kspace) {
+  return rss(ifft2c(kspace.data * kspace.mask.unsqueeze(1))).to(at::kFloat);
+}
+
 }  // namespace ambient::recon

@@ -103,14 +103,16 @@ TEST(ConsistentSampling, ExactGaussianDenoiserLandsNearTheClosedFormPosteriorMea
 }
 
 TEST(ConsistentSampling, EverySampleFitsTheDataToTheNoiseLevel) {
-  // A denoiser that knows nothing of this image (it returns half its input): the samples
-  // must still agree with the measurements, to the noise's own norm and no closer.
+  // A denoiser that knows nothing of this image (it returns half its input): given the
+  // iterations, the samples must still agree with the measurements, to the noise's own norm
+  // and no closer (the default stops after one, docs/reconstruction.md).
   const GaussianProblem p(0.05);
   const diffusion::BatchDenoiser poor = [](const torch::Tensor& x, const torch::Tensor&) { return 0.5 * x; };
   diffusion::PosteriorOptions o;
   o.samples = 8;
   o.schedule.steps = 10;
   o.guidance = diffusion::Guidance::dc;
+  o.fit_iterations = 50;
   const torch::Tensor samples = diffusion::guided_samples(poor, p.m, o);
   const recon::SenseOperator a(p.m.maps, p.m.mask);
   const double floor = diffusion::noise_norm(p.m);
@@ -129,6 +131,7 @@ TEST(ConsistentSampling, WarmStartBeginsAtTheStartImage) {
   o.samples = 4;
   o.schedule.steps = 5;
   o.guidance = diffusion::Guidance::dc;
+  o.schedule.sigma_min = 0.002;
   o.sigma_start = 0.01;
   const diffusion::BatchDenoiser identity = [](const torch::Tensor& x, const torch::Tensor&) { return x; };
   const torch::Tensor samples = diffusion::guided_samples(identity, m, o);

@@ -8,8 +8,7 @@
 
 #include "ambient/core/error.hpp"
 #include "ambient/io/ismrmrd_file.hpp"
-#include "ambient/recon/coil_combine.hpp"
-#include "ambient/recon/fft.hpp"
+#include "ambient/recon/classical.hpp"
 #include "test_support.hpp"
 
 namespace ambient::test {
@@ -20,10 +19,6 @@ std::string shepp_logan(const TempDir& dir, const std::string& args) {
   const auto r = run(std::string(AMBIENT_SHEPP_LOGAN) + " -o " + path + " " + args);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return path;
-}
-
-at::Tensor zero_filled_rss(const io::KSpace& k) {
-  return recon::rss(recon::ifft2c(k.data * k.mask.unsqueeze(1)));
 }
 
 TEST(Ismrmrd, ReadsTheToolsSheppLogan) {
@@ -46,13 +41,13 @@ TEST(Ismrmrd, ZeroFilledMatchesTheToolsOwnReconstruction) {
   ASSERT_EQ(theirs.sizes(), (at::IntArrayRef{64, 64}));
   // The tool uses FFTW unnormalised: its image is ours times sqrt(number of samples).
   const double scale = std::sqrt(128.0 * 64.0);
-  const at::Tensor full = zero_filled_rss(io::read_ismrmrd(path))[0] * scale;
+  const at::Tensor full = recon::zero_filled_rss(io::read_ismrmrd(path))[0] * scale;
   EXPECT_LT(nrmse(full.narrow(1, 32, 64), theirs), 1e-4);
   io::IsmrmrdReadOptions crop;
   crop.remove_oversampling = true;
   const io::KSpace k = io::read_ismrmrd(path, crop);
   EXPECT_EQ(k.nx(), 64);
-  EXPECT_LT(nrmse(zero_filled_rss(k)[0] * scale, theirs), 1e-4);
+  EXPECT_LT(nrmse(recon::zero_filled_rss(k)[0] * scale, theirs), 1e-4);
 }
 
 TEST(Ismrmrd, KeepsNoiseScansAndCalibrationLines) {
@@ -90,7 +85,7 @@ TEST(Ismrmrd, RoundTripIsReadByTheTools) {
   EXPECT_NE(tool.output.find("Number of Channels          : 4"), std::string::npos) << tool.output;
   EXPECT_NE(tool.output.find("Reconstruction Matrix Size  : [64, 64, 1]"), std::string::npos);
   const at::Tensor theirs = io::read_ismrmrd_images(ours, "cpp").data[0];
-  const at::Tensor mine = zero_filled_rss(back)[0].narrow(1, 32, 64) * std::sqrt(128.0 * 64.0);
+  const at::Tensor mine = recon::zero_filled_rss(back)[0].narrow(1, 32, 64) * std::sqrt(128.0 * 64.0);
   EXPECT_LT(nrmse(mine, theirs), 1e-4);
 }
 

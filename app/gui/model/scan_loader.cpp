@@ -6,8 +6,7 @@
 
 #include "ambient/core/error.hpp"
 #include "ambient/io/formats.hpp"
-#include "ambient/recon/coil_combine.hpp"
-#include "ambient/recon/fft.hpp"
+#include "ambient/recon/classical.hpp"
 
 namespace ambient::gui {
 
@@ -16,7 +15,7 @@ namespace {
 std::vector<ViewArray> kspace_views(const io::KSpace& k, const std::string& path) {
   const std::string name = file_label(path);
   std::vector<ViewArray> views;
-  views.push_back(make_view(recon::rss(recon::ifft2c(k.data * k.mask.unsqueeze(1))), {"slice", "y", "x"},
+  views.push_back(make_view(recon::zero_filled_rss(k), {"slice", "y", "x"},
                             name, ViewKind::image, path));
   views.back().header_xml = k.header_xml;
   if (k.reference.defined()) {

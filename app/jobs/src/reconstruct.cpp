@@ -13,9 +13,8 @@
 #include "ambient/jobs/coil_maps_file.hpp"
 #include "ambient/jobs/prior_tools.hpp"
 #include "ambient/jobs/slice_range.hpp"
-#include "ambient/recon/coil_combine.hpp"
+#include "ambient/recon/classical.hpp"
 #include "ambient/recon/coil_preprocessing.hpp"
-#include "ambient/recon/fft.hpp"
 
 namespace ambient::jobs {
 
@@ -39,7 +38,7 @@ at::Tensor reference_for(const ReconRequest& r, const io::KSpace& original) {
   }
   if (original.reference.defined()) return original.reference;
   if (!r.mask.pattern.empty())
-    return recon::rss(recon::ifft2c(original.data * original.mask.unsqueeze(1))).to(at::kFloat);
+    return recon::zero_filled_rss(original);
   throw FileError(r.input, "has no reference image; give --reference FILE or undersample "
                            "retrospectively (--mask) so the fully sampled image serves");
 }

@@ -26,10 +26,10 @@ torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measuremen
 torch::Tensor data_consistent(const Measurement& measurement, const torch::Tensor& x0, double lambda, int iterations);
 
 // Noise-aware data consistency (the discrepancy principle): for each image of x0 [b, H, W],
-// data_consistent with the lambda whose residual ||A z - y|| is the noise's own norm
-// (noise_norm), found by bisection in log lambda, so a sample fits the data to the noise level
-// and no further. An x0 already within 5 % of that norm is returned as it is. Needs a known
-// noise level (measurement.noise_sigma > 0).
-torch::Tensor fit_to_noise(const Measurement& measurement, const torch::Tensor& x0, int iterations);
+// CGLS on ||A z - y|| from x0, stopped where the residual reaches the noise's own norm
+// (noise_norm; on that point of the last step, recon/cgls.hpp) or after max_iterations, so a
+// sample fits the data to the noise level and no further. An x0 already within it stays as it
+// is. Needs a known noise level (measurement.noise_sigma > 0).
+torch::Tensor fit_to_noise(const Measurement& measurement, const torch::Tensor& x0, int max_iterations);
 
 }  // namespace ambient::diffusion

@@ -4,6 +4,7 @@
 #include <ATen/core/Tensor.h>
 
 #include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,14 +23,21 @@ struct Reconstruction {
   std::vector<double> lambdas;  // regularised methods: each slice's weight (chosen, with --lambda auto)
 };
 
-// Knobs shared by the methods; each method documents which it reads and its defaults.
+// A regularised method's defaults, stated once: the method reads them, the method table's
+// summary and the CLI's help print them.
+struct MethodDefaults {
+  double lambda = 0;
+  int iterations = 0;
+};
+
+// Knobs shared by the methods; each method documents which it reads.
 struct ReconOptions {
   EspiritOptions espirit;    // coil maps, when a method needs them and `maps` is not given
   at::Tensor maps;           // [slice, coil, y, x] or [coil, y, x] precomputed coil maps
   bool combine_with_maps = false;  // zero-filled: sensitivity-weighted instead of RSS
-  double lambda = -1;        // regularisation weight (< 0: the method's default)
+  std::optional<double> lambda;  // regularisation weight (unset: the method's default)
   bool automatic_lambda = false;  // choose lambda from the data (cs, sense: --lambda auto)
-  int iterations = -1;       // (< 0: the method's default)
+  std::optional<int> iterations;  // (unset: the method's default)
   uint64_t seed = 0;         // randomness inside a method (e.g. wavelet shifts)
 };
 
@@ -46,11 +54,15 @@ struct MethodInfo {
   // Builds the method from ReconOptions alone; empty for methods that need more (the
   // diffusion-prior methods, built by diffusion::make_posterior_reconstructor).
   std::function<std::unique_ptr<Reconstructor>(const ReconOptions&)> make;
+  std::optional<MethodDefaults> defaults;  // methods with a weight and iterations
 };
 
 const std::vector<MethodInfo>& methods();
 // Throws Error naming the known methods when `name` is not one of them.
 std::unique_ptr<Reconstructor> make_reconstructor(const std::string& name, const ReconOptions& options = {});
+
+// options.iterations, or the method's default when unset; SettingError("iterations") below 1.
+int checked_iterations(const ReconOptions& options, const MethodDefaults& defaults);
 
 // Coil maps for slice `s`: the given maps, or ESPIRiT from the slice's calibration region.
 at::Tensor coil_maps(const io::KSpace& kspace, int64_t s, const ReconOptions& options);
