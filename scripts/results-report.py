@@ -133,7 +133,7 @@ def heldout_figure(results, slices, accel, slice_index, prior, out):
     return True
 
 
-def main():
+def parse_args():
     p = argparse.ArgumentParser()
     p.add_argument("--results", required=True)
     p.add_argument("--doc", required=True)
@@ -148,51 +148,50 @@ def main():
                    help="the prior `ambient recon --method adps` uses without --prior")
     p.add_argument("--prior", action="append", default=[], metavar="NAME=FILE",
                    help="a finished prior and the file the runs used (its training checkpoint or export)")
-    a = p.parse_args()
-    res = a.results
-    default = a.default_prior
-    accels = [int(r) for r in a.accels.split()]
-    images_dir = os.path.join(os.path.dirname(os.path.abspath(a.doc)), "images")
-    os.makedirs(images_dir, exist_ok=True)
-    runs = {(name, r): summary(read_rows(f"{res}/recon/R{r}/{name}.csv")) for name in method_names() for r in accels}
+    return p.parse_args()
 
+
+def header(a):
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
                platform.machine())
-    w = []
-    w.append("# Results: ambient priors against classical reconstruction\n")
-    w.append("**Subjects the priors never saw come first:** [results-cross-subject.md](results-cross-subject.md) "
-             "(the held-out test subjects of the varied corpus per anatomy, written by "
-             "`scripts/reproduce-corpus-results.sh`). This page is the small in-distribution experiment: "
-             "priors trained on one simulated subject (Colin27) and judged on other slices of it, the real "
-             "8-coil brain and the knees.\n")
-    w.append("Written by `bash scripts/reproduce-results.sh` (do not edit by hand; rerun it). "
-             f"Settings: {a.steps} steps of 8 slices per prior ({a.default_steps} for {default}, the default "
-             f"prior), {a.samples} posterior samples per slice, "
-             f"{a.slices} held-out slices, fine-tuning {a.finetune_steps} steps. Report written at commit {commit} "
-             "(runs are redone only when missing or older than their prior), "
-             f"{os.cpu_count()} CPUs ({cpu}), {datetime.date.today().isoformat()}.\n")
-    w.append("Data: the simulated Colin27 sets of `data-samples/make-colin27-training-set.sh` (380 training "
-             "slices in three orientations; held out: axial slices of a slab no training slice comes within "
-             "5 mm of), 128 x 128, 8 coils. Undersampling: random lines with 12 ACS lines, mask seed 7. "
-             "Metrics: fastMRI's PSNR, SSIM and NRMSE of the magnitude per slice (its own maximum as range) "
-             "against the noise-free image, mean ± std over slices.\n")
-    w.append("## Priors\n")
-    w.append("A prior is used once it has its steps; until then its rows show \"-\" (the "
-             "script resumes its training on the next run), as do the runs a stage has not reached yet "
-             "(`reproduce-results.sh recon` redoes only what is missing).\n")
-    w.append("| prior | trained on | steps |")
-    w.append("|---|---|---|")
-    files = dict(item.split("=", 1) for item in a.prior)
-    steps = {name: prior_step(a.ambient, files.get(name)) for name in PRIOR_TEXT}
-    for name, text in PRIOR_TEXT.items():
-        w.append(f"| {name} | {text} | {steps[name] or '-'} |")
-    w.append("")
+    return [
+        "# Results: ambient priors against classical reconstruction\n",
+        "**Subjects the priors never saw come first:** [results-cross-subject.md](results-cross-subject.md) "
+        "(the held-out test subjects of the varied corpus per anatomy, written by "
+        "`scripts/reproduce-corpus-results.sh`). This page is the small in-distribution experiment: "
+        "priors trained on one simulated subject (Colin27) and judged on other slices of it, the real "
+        "8-coil brain and the knees.\n",
+        "Written by `bash scripts/reproduce-results.sh` (do not edit by hand; rerun it). "
+        f"Settings: {a.steps} steps of 8 slices per prior ({a.default_steps} for {a.default_prior}, the default "
+        f"prior), {a.samples} posterior samples per slice, "
+        f"{a.slices} held-out slices, fine-tuning {a.finetune_steps} steps. Report written at commit {commit} "
+        "(runs are redone only when missing or older than their prior), "
+        f"{os.cpu_count()} CPUs ({cpu}), {datetime.date.today().isoformat()}.\n",
+        "Data: the simulated Colin27 sets of `data-samples/make-colin27-training-set.sh` (380 training "
+        "slices in three orientations; held out: axial slices of a slab no training slice comes within "
+        "5 mm of), 128 x 128, 8 coils. Undersampling: random lines with 12 ACS lines, mask seed 7. "
+        "Metrics: fastMRI's PSNR, SSIM and NRMSE of the magnitude per slice (its own maximum as range) "
+        "against the noise-free image, mean ± std over slices.\n",
+    ]
 
-    w.append("## Held-out simulated slices\n")
-    w.append("PSNR dB by method and inference acceleration:\n")
-    w.append("| method | " + " | ".join(f"R = {r}" for r in accels) + " |")
-    w.append("|---|" + "---|" * len(accels))
+
+def priors_section(steps):
+    w = ["## Priors\n",
+         "A prior is used once it has its steps; until then its rows show \"-\" (the "
+         "script resumes its training on the next run), as do the runs a stage has not reached yet "
+         "(`reproduce-results.sh recon` redoes only what is missing).\n",
+         "| prior | trained on | steps |",
+         "|---|---|---|"]
+    w += [f"| {name} | {text} | {steps[name] or '-'} |" for name, text in PRIOR_TEXT.items()]
+    return w + [""]
+
+
+def heldout_section(runs, accels):
+    w = ["## Held-out simulated slices\n",
+         "PSNR dB by method and inference acceleration:\n",
+         "| method | " + " | ".join(f"R = {r}" for r in accels) + " |",
+         "|---|" + "---|" * len(accels)]
     for name in method_names():
         w.append(f"| {name} | " + " | ".join(cell(runs[(name, r)], "psnr_db", 2) for r in accels) + " |")
     w.append("")
@@ -200,14 +199,20 @@ def main():
         w.append(f"### R = {r}\n")
         w.append(metric_table([(n, runs[(n, r)]) for n in method_names()], "method"))
         w.append("")
+    return w
 
+
+def denoising_errors(res):
     denoise = {}
     for name in PRIOR_TEXT:
         path = f"{res}/denoising/{name}.json"
         if os.path.exists(path):
             denoise[name] = {e["sigma"]: e for e in json.load(open(path))["errors"]}
+    return denoise
 
-    w.append("## What the numbers say\n")
+
+def findings_section(runs, steps, denoise, default):
+    w = ["## What the numbers say\n"]
     # The goal is set for the R = 4 prior; the default prior, when another, is measured beside it.
     for prior in dict.fromkeys(["ambient-r4", default]):
         for r in (8, 4):
@@ -239,95 +244,123 @@ def main():
     note = high_r_prior_note(runs, denoise, steps)
     if note:
         w.append(note)
-    w.append("")
+    return w + [""]
 
+
+def regions_section(res, slices, default):
     regions = [(name, r, inside, outside) for r in (4, 8)
-               for name, (inside, outside) in ssim_inside_outside(res, a.slices, r, ["cs", f"adps-{default}", "dps-fs"]).items()]
-    if regions:
-        w.append("SSIM inside and outside the head (why SSIM can rank cs above a method with lower error: "
-                 "outside the head the reference is nearly zero, so the SSIM map there scores how flat the faint "
-                 "residuals are rather than how large):\n")
-        w.append("| method | R | SSIM inside | SSIM outside |")
-        w.append("|---|---|---|---|")
-        w += [f"| {name} | {r} | {inside:.4f} | {outside:.4f} |" for name, r, inside, outside in regions]
-        w.append("")
+               for name, (inside, outside) in ssim_inside_outside(res, slices, r, ["cs", f"adps-{default}", "dps-fs"]).items()]
+    if not regions:
+        return []
+    w = ["SSIM inside and outside the head (why SSIM can rank cs above a method with lower error: "
+         "outside the head the reference is nearly zero, so the SSIM map there scores how flat the faint "
+         "residuals are rather than how large):\n",
+         "| method | R | SSIM inside | SSIM outside |",
+         "|---|---|---|---|"]
+    w += [f"| {name} | {r} | {inside:.4f} | {outside:.4f} |" for name, r, inside, outside in regions]
+    return w + [""]
 
-    w.append("## Held-out denoising error of each prior\n")
-    w.append("`ambient evaluate-prior` on the held-out slices: ||D(x + σn) − x||² / ||x||² (an ambient prior "
-             "sees the noisy image only through its masks Ã: it is run on 8 draws of Ã, and each k-space line of "
-             "its estimate comes from the draws whose Ã kept that line; about a third of the lines no draw keeps "
-             "are inpainted, a floor a clean prior does not have, visible at σ = 0.05).\n")
+
+def denoising_section(denoise, steps):
+    w = ["## Held-out denoising error of each prior\n",
+         "`ambient evaluate-prior` on the held-out slices: ||D(x + σn) − x||² / ||x||² (an ambient prior "
+         "sees the noisy image only through its masks Ã: it is run on 8 draws of Ã, and each k-space line of "
+         "its estimate comes from the draws whose Ã kept that line; about a third of the lines no draw keeps "
+         "are inpainted, a floor a clean prior does not have, visible at σ = 0.05).\n"]
+    if not denoise:
+        return w
     sigmas = sorted({s for d in denoise.values() for s in d})
-    if denoise:
-        w.append("| prior | " + " | ".join(f"σ = {s:g}" for s in sigmas) + " |")
-        w.append("|---|" + "---|" * len(sigmas))
-        first = next(iter(denoise.values()))
-        w.append("| noisy input | " + " | ".join(f"{first[s]['input_nmse']:.4f}" for s in sigmas) + " |")
-        for name, d in denoise.items():
-            w.append(f"| {name} | " + " | ".join(f"{d[s]['prior_nmse']:.4f}" if s in d else "-" for s in sigmas) + " |")
-        w.append("")
-        if "ambient-r4" in denoise and "fs" in denoise and 0.2 in denoise["fs"]:
-            ratio = denoise["ambient-r4"][0.2]["prior_nmse"] / denoise["fs"][0.2]["prior_nmse"]
-            w.append(f"Ambient R = 4 over clean (FS) at σ = 0.2: {ratio:.2f} (goal: at most 1.2, for priors of equal "
-                     f"steps{unequal_steps(steps, 'ambient-r4', 'fs')}).\n")
-        if "tweedie" in denoise and "noisy-clean" in denoise:
-            both = [s for s in sigmas if s in denoise["tweedie"] and s in denoise["noisy-clean"]]
-            wins = [s for s in both if denoise["tweedie"][s]["prior_nmse"] < denoise["noisy-clean"][s]["prior_nmse"]]
-            losses = [s for s in both if s not in wins]
-            line = (f"Tweedie against the naive prior on the same noisy data: lower error at σ = "
-                    f"{', '.join(f'{s:g}' for s in wins) or 'none'}")
-            if losses:
-                worst = max(denoise["tweedie"][s]["prior_nmse"] / denoise["noisy-clean"][s]["prior_nmse"] - 1
-                            for s in losses)
-                line += (f"; not lower at σ = {', '.join(f'{s:g}' for s in losses)} (at most {100 * worst:.0f} % "
-                         f"higher). The naive prior learned to reproduce its data's noise, which costs it most "
-                         f"at small σ")
-            w.append(line + ".\n")
+    w.append("| prior | " + " | ".join(f"σ = {s:g}" for s in sigmas) + " |")
+    w.append("|---|" + "---|" * len(sigmas))
+    first = next(iter(denoise.values()))
+    w.append("| noisy input | " + " | ".join(f"{first[s]['input_nmse']:.4f}" for s in sigmas) + " |")
+    for name, d in denoise.items():
+        w.append(f"| {name} | " + " | ".join(f"{d[s]['prior_nmse']:.4f}" if s in d else "-" for s in sigmas) + " |")
+    w.append("")
+    if "ambient-r4" in denoise and "fs" in denoise and 0.2 in denoise["fs"]:
+        ratio = denoise["ambient-r4"][0.2]["prior_nmse"] / denoise["fs"][0.2]["prior_nmse"]
+        w.append(f"Ambient R = 4 over clean (FS) at σ = 0.2: {ratio:.2f} (goal: at most 1.2, for priors of equal "
+                 f"steps{unequal_steps(steps, 'ambient-r4', 'fs')}).\n")
+    if "tweedie" in denoise and "noisy-clean" in denoise:
+        both = [s for s in sigmas if s in denoise["tweedie"] and s in denoise["noisy-clean"]]
+        wins = [s for s in both if denoise["tweedie"][s]["prior_nmse"] < denoise["noisy-clean"][s]["prior_nmse"]]
+        losses = [s for s in both if s not in wins]
+        line = (f"Tweedie against the naive prior on the same noisy data: lower error at σ = "
+                f"{', '.join(f'{s:g}' for s in wins) or 'none'}")
+        if losses:
+            worst = max(denoise["tweedie"][s]["prior_nmse"] / denoise["noisy-clean"][s]["prior_nmse"] - 1
+                        for s in losses)
+            line += (f"; not lower at σ = {', '.join(f'{s:g}' for s in losses)} (at most {100 * worst:.0f} % "
+                     f"higher). The naive prior learned to reproduce its data's noise, which costs it most "
+                     f"at small σ")
+        w.append(line + ".\n")
+    return w
 
+
+def figures_section(res, slices, default, images_dir):
+    w = []
     for r in (8, 4):
         name = f"results-heldout-R{r}.png"
-        if heldout_figure(res, a.slices, r, a.slices // 2, default, os.path.join(images_dir, name)):
-            w.append(f"Held-out slice {a.slices // 2} at R = {r}, A-DPS with {default} (error maps windowed 2x, "
+        if heldout_figure(res, slices, r, slices // 2, default, os.path.join(images_dir, name)):
+            w.append(f"Held-out slice {slices // 2} at R = {r}, A-DPS with {default} (error maps windowed 2x, "
                      "the std map 4x brighter):\n")
             w.append(f"![held-out R = {r}](images/{name})\n")
+    return w
 
-    w.append("## Real data: the fully sampled 8-coil brain\n")
+
+def real_section(res, default):
+    w = ["## Real data: the fully sampled 8-coil brain\n"]
     real = [(f"{m} R = {r}", summary(read_rows(f"{res}/recon/real/{m}-R{r}.csv")))
             for r in (4, 8) for m in ["zf", "cs"] + [f"adps-{p}" for p in AMBIENT_PRIORS]]
-    if any(s for _, s in real):
-        w.append("`../shared/data-raw/autoespirit-brain-8ch/brain_clean` (230 x 180, not in this repository), "
-                 "retrospectively undersampled; adps with each ambient prior, all trained on Colin27 only "
-                 f"({default} is the default).\n")
-        w.append(metric_table(real, "method"))
-        w.append("")
-        w += filter(None, (best_of(dict(real), [f"adps-{p}" for p in AMBIENT_PRIORS], r, "the ambient priors")
-                           for r in (4, 8)))
-    else:
-        w.append("Skipped: `../shared/data-raw/autoespirit-brain-8ch` was absent or the stage did not run.")
+    if not any(s for _, s in real):
+        return w + ["Skipped: `../shared/data-raw/autoespirit-brain-8ch` was absent or the stage did not run.", ""]
+    w.append("`../shared/data-raw/autoespirit-brain-8ch/brain_clean` (230 x 180, not in this repository), "
+             "retrospectively undersampled; adps with each ambient prior, all trained on Colin27 only "
+             f"({default} is the default).\n")
+    w.append(metric_table(real, "method"))
     w.append("")
+    w += filter(None, (best_of(dict(real), [f"adps-{p}" for p in AMBIENT_PRIORS], r, "the ambient priors")
+                       for r in (4, 8)))
+    return w + [""]
 
-    w.append("## Fine-tuning on knees\n")
+
+def knee_section(res, default, finetune_steps):
+    w = ["## Fine-tuning on knees\n"]
     knee = [(f"{'adps-' if m in AMBIENT_PRIORS else ''}{m} R = {r}", summary(read_rows(f"{res}/recon/knee/R{r}-{m}.csv")))
             for r in (4, 8) for m in ["zf", "cs"] + AMBIENT_PRIORS + ["tuned"]]
-    if any(s for _, s in knee):
-        w.append("The 20 real knee slices of `../shared/data-raw/dnlinv-knee-refs` resampled to 128 x 128 and "
-                 f"simulated as 8-coil k-space; the default brain prior ({default}) fine-tuned (`ambient finetune`, ambient "
-                 f"objective, {a.finetune_steps} steps) on knees 1-16 at R = 4 (never fully sampled), evaluated on "
-                 "knees 17-20. adps-ambient-r*: adps with each brain prior, un-tuned; tuned: adps with the fine-tuned default.\n")
-        w.append(metric_table(knee, "method"))
-        found = dict(knee)
-        w.append("")
-        w += filter(None, (best_of(found, [f"adps-{p}" for p in AMBIENT_PRIORS], r, "the un-tuned brain priors")
-                           for r in (4, 8)))
-        for r in (4, 8):
-            tuned, brain = found.get(f"tuned R = {r}"), found.get(f"adps-{default} R = {r}")
-            if tuned and brain:
-                w.append(f"- R = {r}: fine-tuned minus un-tuned: {tuned['psnr_db'][0] - brain['psnr_db'][0]:+.2f} dB "
-                         f"(goal: the fine-tuned prior is better: {'met' if tuned['psnr_db'][0] > brain['psnr_db'][0] else 'not met'}).")
-    else:
-        w.append("Skipped: `../shared/data-raw/dnlinv-knee-refs` was absent or the stage did not run.")
+    if not any(s for _, s in knee):
+        return w + ["Skipped: `../shared/data-raw/dnlinv-knee-refs` was absent or the stage did not run.", ""]
+    w.append("The 20 real knee slices of `../shared/data-raw/dnlinv-knee-refs` resampled to 128 x 128 and "
+             f"simulated as 8-coil k-space; the default brain prior ({default}) fine-tuned (`ambient finetune`, ambient "
+             f"objective, {finetune_steps} steps) on knees 1-16 at R = 4 (never fully sampled), evaluated on "
+             "knees 17-20. adps-ambient-r*: adps with each brain prior, un-tuned; tuned: adps with the fine-tuned default.\n")
+    w.append(metric_table(knee, "method"))
+    found = dict(knee)
     w.append("")
+    w += filter(None, (best_of(found, [f"adps-{p}" for p in AMBIENT_PRIORS], r, "the un-tuned brain priors")
+                       for r in (4, 8)))
+    for r in (4, 8):
+        tuned, brain = found.get(f"tuned R = {r}"), found.get(f"adps-{default} R = {r}")
+        if tuned and brain:
+            w.append(f"- R = {r}: fine-tuned minus un-tuned: {tuned['psnr_db'][0] - brain['psnr_db'][0]:+.2f} dB "
+                     f"(goal: the fine-tuned prior is better: {'met' if tuned['psnr_db'][0] > brain['psnr_db'][0] else 'not met'}).")
+    return w + [""]
 
+
+def main():
+    a = parse_args()
+    res, default = a.results, a.default_prior
+    accels = [int(r) for r in a.accels.split()]
+    images_dir = os.path.join(os.path.dirname(os.path.abspath(a.doc)), "images")
+    os.makedirs(images_dir, exist_ok=True)
+    runs = {(name, r): summary(read_rows(f"{res}/recon/R{r}/{name}.csv")) for name in method_names() for r in accels}
+    files = dict(item.split("=", 1) for item in a.prior)
+    steps = {name: prior_step(a.ambient, files.get(name)) for name in PRIOR_TEXT}
+    denoise = denoising_errors(res)
+    w = (header(a) + priors_section(steps) + heldout_section(runs, accels)
+         + findings_section(runs, steps, denoise, default) + regions_section(res, a.slices, default)
+         + denoising_section(denoise, steps) + figures_section(res, a.slices, default, images_dir)
+         + real_section(res, default) + knee_section(res, default, a.finetune_steps))
     with open(a.doc + ".tmp", "w") as f:
         f.write("\n".join(w))
     os.replace(a.doc + ".tmp", a.doc)
