@@ -11,13 +11,15 @@
 #  2. PSNR against network evaluations per sample (1 to 100) at R = 8 on STEP_SLICES slices:
 #     the data-consistent sampler (warm start as the defaults, and from noise) beside the
 #     A-DPS paper's step (dps guidance);
-#  3. real data the prior never saw (issue 24's yardstick): the real 8-coil brain of
-#     ../shared/data-raw and the 4 test knees of scripts/reproduce-results.sh (simulated 8 coils)
-#     at R = 4 and 8, cs at its default against adps new and old; skipped where absent;
+#  3. real data no prior saw (issue 24's yardstick): the real 8-coil brain of ../shared/data-raw
+#     and the 4 test knees of the training corpus (make-training-corpus.py: P02, P12, P17, P18,
+#     simulated 8 coils) at R = 4 and 8, cs at its default against adps new and old with PRIOR
+#     and adps with CORPUS_PRIOR (default data-samples/priors/corpus-ambient-r2.pt; research
+#     use only) where it exists; skipped where the data are absent;
 #  4. memory: peak resident memory of adps (defaults) on one 320 x 320 16-coil slice;
 #  5. one guided step against the bare network forward + backward (bench/bench_posterior.cpp).
 # Usage: bench/run-posterior-benchmarks.sh PRIOR [BUILD_DIR]
-# Environment: SLICES (10), SAMPLES (4), STEP_SLICES (3), BENCH_SECONDS (5), EVALUATIONS
+# Environment: CORPUS_PRIOR, SLICES (10), SAMPLES (4), STEP_SLICES (3), BENCH_SECONDS (5), EVALUATIONS
 # ("1 2 5 10 20 50 100"); small values make a quick check of the script.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -35,6 +37,7 @@ colin=/usr/share/mricron/templates/ch2better.nii.gz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 out=$root/docs/benchmarks-posterior.md
+corpus_prior=${CORPUS_PRIOR:-$root/data-samples/priors/corpus-ambient-r2.pt}
 
 # The held-out slab of make-colin27-training-set.sh (axial 150..190).
 held_out() {  # SLICES OUTPUT [SIMULATE OPTIONS]
@@ -75,18 +78,24 @@ real=()
 if [ -f "$brain" ]; then real+=(brain); fi
 if [ -f "$raw/dnlinv-knee-refs/P17.cfl" ]; then
   mkdir -p "$work/knees"
-  for i in 17 18 19 20; do  # the test knees of scripts/reproduce-results.sh, its recipe
-    "$ambient" -q simulate "$raw/dnlinv-knee-refs/P$i.cfl" --matrix 128 --coils 8 --noise 0.005 --seed $((2000 + i)) \
-      -o "$work/knees/P$i.h5"
+  for i in 02 12 17 18; do  # the corpus's test knees, simulated as scripts/reproduce-results.sh does
+    "$ambient" -q simulate "$raw/dnlinv-knee-refs/P$i.cfl" --matrix 128 --coils 8 --noise 0.005 \
+      --seed $((2000 + 10#$i)) -o "$work/knees/P$i.h5"
   done
   real+=(knees)
 fi
+corpus=()
+[ -f "$corpus_prior" ] && corpus=(adps-corpus)
 for data in "${real[@]}"; do
   if [ "$data" = brain ]; then input=("$brain" --axes kx,ky,coil); else input=("$work/knees"); fi
   for r in 4 8; do
     run "real-$data-cs-$r" "${input[0]}" $r --method cs "${input[@]:1}"
     run "real-$data-adps-$r" "${input[0]}" $r --method adps --prior "$prior" --samples "$samples" "${input[@]:1}"
     run "real-$data-adps-old-$r" "${input[0]}" $r --method adps --prior "$prior" --samples "$samples" $old "${input[@]:1}"
+    if [ ${#corpus[@]} -gt 0 ]; then
+      run "real-$data-adps-corpus-$r" "${input[0]}" $r --method adps --prior "$corpus_prior" --samples "$samples" \
+        "${input[@]:1}"
+    fi
   done
 done
 
@@ -99,10 +108,10 @@ mem_base=$(peak_kb "$ambient" --version)
 echo "sampler step against the network"
 "$build/bench/ambient_bench_posterior" --benchmark_min_time="${BENCH_SECONDS:-5}" --benchmark_format=json >"$work/bench.json" 2>/dev/null
 
-$py - "$work" "$slices" "$samples" "$step_slices" "$mem_large" "$mem_base" "$prior" "$old" "$evaluations" "${real[*]}" \
+$py - "$work" "$slices" "$samples" "$step_slices" "$mem_large" "$mem_base" "$prior" "$old" "$evaluations" "${real[*]}" "${corpus[*]}" \
   >"$out.tmp" <<'EOF'
 import csv, json, statistics, sys
-work, slices, samples, step_slices, mem_large, mem_base, prior, old, evaluations, real = sys.argv[1:11]
+work, slices, samples, step_slices, mem_large, mem_base, prior, old, evaluations, real, corpus = sys.argv[1:12]
 def rows(name):
     with open(f"{work}/{name}.csv") as f:
         return [r for r in csv.DictReader(f) if r["status"] == "done"]
@@ -111,7 +120,8 @@ def stats(name, key):
     return statistics.mean(v), (statistics.stdev(v) if len(v) > 1 else 0.0), len(v)
 def seconds_per_slice(name):
     r = rows(name)
-    return float(r[0]["seconds"]) / len(r)
+    files = {row["input"]: float(row["seconds"]) for row in r}  # a report's seconds are per file
+    return sum(files.values()) / len(r)
 print("# Posterior sampling: quality and cost\n")
 print("Written by `bash bench/run-posterior-benchmarks.sh PRIOR` (do not edit by hand).")
 print(f"Prior: `{prior}`; {samples} posterior samples per slice. adps: its defaults (`ambient recon --help`); "
@@ -119,7 +129,7 @@ print(f"Prior: `{prior}`; {samples} posterior samples per slice. adps: its defau
 print(f"## Held-out Colin27 slices ({slices} axial, 128 x 128, 8 coils, random lines + 12 ACS)\n")
 print("PSNR and SSIM per slice against the fully sampled image (fastMRI's definitions, each slice's own maximum as "
       "range), mean ± std; seconds per slice of the whole `ambient recon` run (ESPIRiT included):\n")
-print("| method | R = 4 PSNR dB | R = 4 SSIM | R = 8 PSNR dB | R = 8 SSIM | s / slice (R = 8) | network evaluations / slice |")
+print("| method | R = 4 PSNR dB | R = 4 SSIM | R = 8 PSNR dB | R = 8 SSIM | s / slice (R = 4 / 8) | network evaluations / slice |")
 print("|---|---|---|---|---|---|---|")
 sampling = {"adps", "adps-old"}
 for m in ["zf", "cs", "aos", "adps", "adps-old"]:
@@ -128,7 +138,7 @@ for m in ["zf", "cs", "aos", "adps", "adps-old"]:
         p = stats(f"{m}-{r}", "psnr_db"); s = stats(f"{m}-{r}", "ssim")
         cells += [f"{p[0]:.2f} ± {p[1]:.2f}", f"{s[0]:.4f} ± {s[1]:.4f}"]
     nfe = int(rows(f"{m}-8")[0]["network_evaluations"]) * (int(samples) if m in sampling else 1)
-    print(f"| {m} | " + " | ".join(cells) + f" | {seconds_per_slice(f'{m}-8'):.2f} | {nfe} |")
+    print(f"| {m} | " + " | ".join(cells) + f" | {seconds_per_slice(f'{m}-4'):.2f} / {seconds_per_slice(f'{m}-8'):.2f} | {nfe} |")
 gain = {r: stats(f"adps-{r}", "psnr_db")[0] - stats(f"cs-{r}", "psnr_db")[0] for r in ["4", "8"]}
 speed = {r: seconds_per_slice(f"adps-old-{r}") / seconds_per_slice(f"adps-{r}") for r in ["4", "8"]}
 print(f"\nadps - cs: {gain['4']:+.2f} dB at R = 4, {gain['8']:+.2f} dB at R = 8. adps is "
@@ -145,18 +155,20 @@ for n in evaluations.split():
     print(f"| {n} | " + " | ".join(cells) + " |")
 if real.split():
     print("\n## Real data the prior never saw (random lines, 12 ACS)\n")
-    print("The real 8-coil brain (230 x 180, ../shared/data-raw/autoespirit-brain-8ch) and the 4 test knees of "
-          "scripts/reproduce-results.sh (P17-P20, simulated 8 coils, 128 x 128); cs at its default lambda. "
-          "PSNR dB / SSIM, mean over slices; seconds per slice:\n")
-    print("| data | R | cs | adps | adps-old | adps - cs dB | s / slice adps / adps-old |")
-    print("|---|---|---|---|---|---|---|")
+    print("The real 8-coil brain (230 x 180, ../shared/data-raw/autoespirit-brain-8ch) and the 4 test knees of the "
+          "training corpus (P02, P12, P17, P18, simulated 8 coils, 128 x 128); cs at its default lambda; adps and "
+          "adps-old with the prior above (trained on Colin27 only)" + (", adps-corpus with the corpus prior "
+          "(data-samples/priors/corpus-ambient-r2.pt, research use only), which never saw these subjects" if corpus
+          else "") + ". PSNR dB / SSIM, mean over slices; seconds per slice:\n")
+    methods = ["cs", "adps", "adps-old"] + corpus.split()
+    print("| data | R | " + " | ".join(methods) + " | s / slice adps / adps-old |")
+    print("|---|---|" + "---|" * len(methods) + "---|")
     for data in real.split():
         for r in ["4", "8"]:
-            got = {m: (stats(f"real-{data}-{m}-{r}", "psnr_db")[0], stats(f"real-{data}-{m}-{r}", "ssim")[0])
-                   for m in ["cs", "adps", "adps-old"]}
-            cells = [f"{got[m][0]:.2f} / {got[m][1]:.4f}" for m in ["cs", "adps", "adps-old"]]
+            cells = [f"{stats(f'real-{data}-{m}-{r}', 'psnr_db')[0]:.2f} / {stats(f'real-{data}-{m}-{r}', 'ssim')[0]:.4f}"
+                     for m in methods]
             times = f"{seconds_per_slice(f'real-{data}-adps-{r}'):.1f} / {seconds_per_slice(f'real-{data}-adps-old-{r}'):.1f}"
-            print(f"| {data} | {r} | " + " | ".join(cells) + f" | {got['adps'][0] - got['cs'][0]:+.2f} | {times} |")
+            print(f"| {data} | {r} | " + " | ".join(cells) + f" | {times} |")
 bench = {b["name"]: b for b in json.load(open(f"{work}/bench.json"))["benchmarks"]}
 print("\n## Cost of one guided step (dps, flow)\n")
 print("The network in float32 (the default) and in bfloat16 (`--precision bfloat16`, LibTorch's autocast); "
@@ -175,7 +187,7 @@ EOF
 {
   cat "$out.tmp"
   echo
-  echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); commit $(git -C "$root" rev-parse --short HEAD)."
+  echo "Machine: $(nproc --all) CPUs ($(nproc) for this run's threads), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); commit $(git -C "$root" rev-parse --short HEAD)."
 } >"$out"
 rm -f "$out.tmp"
 echo "wrote $out"
