@@ -51,7 +51,7 @@ held_out "$step_slices" "$work/steps.h5"
   --matrix 320 -o "$work/large.h5"
 
 mask="--mask random --acs 12 --seed 7 --reference auto"
-old="--guidance flow --steps 50 --warm-start none --dc-lambda 0.01 --sigma-min 0.002"  # adps's defaults until 2026-12-03
+old="--guidance flow --steps 50 --warm-start none --dc-lambda 0.01 --sigma-min 0.002 --precision float32"  # adps's defaults until 2026-12-03
 run() {  # NAME INPUT ACCEL OPTIONS...
   local name=$1 input=$2 accel=$3; shift 3
   echo "$name"
@@ -171,7 +171,8 @@ if real.split():
             print(f"| {data} | {r} | " + " | ".join(cells) + f" | {times} |")
 bench = {b["name"]: b for b in json.load(open(f"{work}/bench.json"))["benchmarks"]}
 print("\n## Cost of one guided step (dps, flow)\n")
-print("The network in float32 (the default) and in bfloat16 (`--precision bfloat16`, LibTorch's autocast); "
+print("The network in float32 and in bfloat16 (LibTorch's autocast; `--precision auto`, the default, takes it on CPUs "
+      "with AVX-512 BF16); "
       "the dc sampler's step is one forward pass and a few CG iterations, no backward:\n")
 print("| batch (samples) | precision | network forward + backward ms | one guided step ms | ratio | step speed-up from bfloat16 |")
 print("|---|---|---|---|---|---|")

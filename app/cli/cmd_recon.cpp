@@ -72,9 +72,10 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   c.add_option("--device", cmd.batch.recon.device, "where the prior's network runs: cpu, cuda, cuda:N or auto")
       ->capture_default_str();
   c.add_option("--precision", cmd.batch.recon.precision,
-               "the prior network's arithmetic: float32, or bfloat16 under autocast (faster on CPUs with "
-               "AVX-512 BF16, docs/reconstruction.md; slower on CPUs without)")
-      ->check(CLI::IsMember({"float32", "bfloat16"}))
+               "the prior network's arithmetic: float32, bfloat16 under autocast, or auto: bfloat16 on CPUs "
+               "with AVX-512 BF16 (1.4x faster, the same images to 0.01 dB), float32 elsewhere "
+               "(docs/reconstruction.md)")
+      ->check(CLI::IsMember({"float32", "bfloat16", "auto"}))
       ->capture_default_str();
   c.add_option("--samples", s.samples, "posterior samples per slice (one batch): mean and std")->capture_default_str();
   c.add_option("--steps", s.schedule.steps, "sampler steps (500: the A-DPS paper's reference)")->capture_default_str();

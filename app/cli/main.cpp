@@ -18,7 +18,7 @@ std::string with_flag(const ambient::Error& e) {
       {"overwrite", "--force"}, {"axes", "--axes"},       {"format", "--format"},
       {"calibration", "--acs"}, {"batch", "--batch"},     {"samples", "--samples"},
       {"zeta", "--zeta"},       {"churn", "--churn"},     {"view_acceleration", "--view-accel"},
-      {"device", "--device"},   {"prior", "--prior"},     {"iterations", "--iterations"}};
+      {"device", "--device"},   {"prior", "--prior"},     {"iterations", "--iterations"}, {"precision", "--precision"}};
   const auto* cause = dynamic_cast<const ambient::SettingCause*>(&e);
   const auto flag = cause ? flags.find(cause->setting()) : flags.end();
   return flag == flags.end() ? e.what() : std::string(e.what()) + " (" + flag->second + ")";

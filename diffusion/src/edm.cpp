@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "ambient/core/error.hpp"
+#include "ambient/core/setting_error.hpp"
 
 namespace ambient::diffusion {
 
@@ -18,10 +19,24 @@ void from_json(const nlohmann::json& j, EdmConfig& c) {
   c.output_floor = j.value("output_floor", 0.0);  // priors written before the floor existed
 }
 
-Precision parse_precision(const std::string& name) {
+namespace {
+
+bool cpu_has_native_bfloat16() {
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+  return __builtin_cpu_supports("avx512bf16");
+#else
+  return false;
+#endif
+}
+
+}  // namespace
+
+Precision parse_precision(const std::string& name, const torch::Device& device) {
   if (name == "float32") return Precision::float32;
   if (name == "bfloat16") return Precision::bfloat16;
-  throw Error("unknown precision '" + name + "' (float32 or bfloat16)");
+  if (name == "auto")
+    return device.is_cpu() && cpu_has_native_bfloat16() ? Precision::bfloat16 : Precision::float32;
+  throw SettingError("precision", "unknown precision '" + name + "' (float32, bfloat16 or auto)");
 }
 
 namespace {

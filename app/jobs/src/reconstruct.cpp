@@ -120,8 +120,9 @@ std::unique_ptr<recon::Reconstructor> make_method(const ReconRequest& r) {
     throw FileError(prior_path, "is missing: it is the default prior of --method " + r.method +
                                     " (data-samples/priors/ in the source tree, or $AMBIENT_DEFAULT_" +
                                     (r.method == "dps" ? "CLEAN_" : "") + "PRIOR); give --prior FILE");
-  const diffusion::Precision precision = diffusion::parse_precision(r.precision);
-  auto prior = std::make_shared<diffusion::Prior>(read_prior(prior_path, diffusion::parse_device(r.device)));
+  const torch::Device device = diffusion::parse_device(r.device);
+  const diffusion::Precision precision = diffusion::parse_precision(r.precision, device);
+  auto prior = std::make_shared<diffusion::Prior>(read_prior(prior_path, device));
   prior->denoiser->set_precision(precision);
   diffusion::PosteriorReconOptions posterior = r.posterior;
   posterior.keep_samples = posterior.keep_samples || !r.sample_outputs.empty();

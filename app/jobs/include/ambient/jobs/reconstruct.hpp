@@ -44,7 +44,7 @@ struct ReconRequest {
   // The diffusion-prior methods (adps, dps, aos): the prior file and the sampler.
   std::string prior;
   std::string device = "auto";  // where the prior's network runs: cpu, cuda[:N] or auto
-  std::string precision = "float32";  // the prior's network arithmetic: float32 or bfloat16
+  std::string precision = "auto";  // the prior's network arithmetic: float32, bfloat16 or auto (edm.hpp)
   diffusion::PosteriorReconOptions posterior;
   std::vector<std::string> uncertainty_outputs;  // the samples' pixel-wise standard deviation
   std::vector<std::string> sample_outputs;       // every posterior sample, slice-major (keeps them)
