@@ -80,7 +80,10 @@ TEST_F(DistributedTrain, TwoProcessesOfFourEqualOneProcessOfEight) {
     const torch::Tensor x = p.value(), y = b[p.key()];
     worst = std::max(worst, ((x - y).norm() / (x.norm() + 1e-12)).item<double>());
   }
-  EXPECT_LT(worst, 1e-5) << "largest relative difference of a parameter tensor";
+  // float32 sums in another order (two half-batches all-reduced against one batch) differ in
+  // the last bits; with tests running alongside it reached 1.6e-5 (2026-12-04), still two
+  // orders of magnitude below what one training step moves (below).
+  EXPECT_LT(worst, 1e-4) << "largest relative difference of a parameter tensor";
   RecordProperty("largest_relative_difference", std::to_string(worst));
   // Training moved the weights: a one-step run differs by far more than the tolerance.
   auto warm = jobs::read_prior(dir / "warm/checkpoint.pt");
@@ -116,7 +119,7 @@ TEST_F(DistributedTrain, TorchrunLaunchesTheRanks) {
   auto single = jobs::read_prior(dir / "single/checkpoint.pt"), launched = jobs::read_prior(dir / "torchrun/checkpoint.pt");
   const auto b = launched.denoiser->named_parameters();
   for (const auto& p : single.denoiser->named_parameters())
-    EXPECT_LT(((p.value() - b[p.key()]).norm() / (p.value().norm() + 1e-12)).item<double>(), 1e-5) << p.key();
+    EXPECT_LT(((p.value() - b[p.key()]).norm() / (p.value().norm() + 1e-12)).item<double>(), 1e-4) << p.key();
 }
 
 TEST_F(DistributedTrain, AKilledRankStopsTheOtherAndTheRunResumesWithOneProcess) {

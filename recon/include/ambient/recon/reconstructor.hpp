@@ -4,8 +4,8 @@
 #include <ATen/core/Tensor.h>
 
 #include <functional>
-#include <optional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
