@@ -25,7 +25,8 @@ CglsResult cgls(const LinearOperator& a, const at::Tensor& y, const at::Tensor& 
     const double qq = squared_norm(q);
     if (!(qq > 0)) break;  // p in A's null space: nothing left to fit
     double step = gamma / qq;
-    const double rr_next = squared_norm(r - step * q);
+    const at::Tensor r_next = r - step * q;
+    const double rr_next = squared_norm(r_next);
     if (rr_next < target) {
       // The step passes the target: stop on it, where ||r - t q||^2 = target (the smaller root
       // of that quadratic in t lies within the step), so the fit ends at the noise level exactly.
@@ -37,7 +38,7 @@ CglsResult cgls(const LinearOperator& a, const at::Tensor& y, const at::Tensor& 
       break;
     }
     result.x = result.x + step * p;
-    r = r - step * q;
+    r = r_next;
     rr = rr_next;
     s = a.adjoint(r);
     const double gamma_next = squared_norm(s);
