@@ -22,11 +22,21 @@ int main(int argc, char** argv) {
   parser.addPositionalArgument("files", "files to open, one panel each");
   const QCommandLineOption link("link", "start with the panels linked");
   const QCommandLineOption screenshot("screenshot", "write the window as PNG once drawn, then quit", "png");
+  const QCommandLineOption figure("figure", "write the panels as a publication figure (.png or .pdf; an existing file is kept), then quit",
+                                  "file");
+  const QCommandLineOption figure_scale("figure-scale", "screen pixels per image pixel in --figure (1-8, default 2)",
+                                        "n", "2");
   parser.addOption(link);
   parser.addOption(screenshot);
+  parser.addOption(figure);
+  parser.addOption(figure_scale);
   parser.process(app);
 
   ambient::gui::MainWindow window;
+  // Every error the window shows also goes to stderr: scripts (--screenshot) and logs see it.
+  QObject::connect(&window, &ambient::gui::MainWindow::error_shown, [](const QString& message) {
+    std::fprintf(stderr, "ambient-viewer: %s\n", qPrintable(message));
+  });
   int failures = 0;
   for (const QString& path : parser.positionalArguments()) failures += !window.open_file(path);
   window.set_linked(parser.isSet(link));
@@ -35,6 +45,14 @@ int main(int argc, char** argv) {
     window.set_reference(window.panels().front());
   }
   window.show();
+  if (parser.isSet(figure)) {
+    // The first file is the reference, so the figure carries every other panel's numbers.
+    ambient::gui::FigureOptions options;
+    options.scale = parser.value(figure_scale).toInt();
+    options.metrics = window.reference() != nullptr;
+    const bool ok = window.export_figure(parser.value(figure), options, false);  // never replaces a file
+    return ok && failures == 0 ? 0 : 1;
+  }
   if (parser.isSet(screenshot)) {
     QTimer::singleShot(500, &window, [&] {
       const QString path = parser.value(screenshot);

@@ -5,7 +5,10 @@
 #   priors  the ambient prior (R = 2 data only, each slice its own random-line mask with 12
 #           ACS lines) and the clean prior (the same slices fully sampled), STEPS steps each,
 #           batch 8, bfloat16; resumed where a run stopped
-#   export  each finished prior exported to $PRIOR_STORE/corpus-{ambient-r2,clean}.pt
+#   open    the same ambient prior from the training files whose licence allows redistribution
+#           and commercial use (BSD, MIT, CC BY, CC BY-SA, GPL-3.0: the manifest's licence
+#           column), the prior Ambient can ship as its default
+#   export  each finished prior exported to $PRIOR_STORE/corpus-{ambient-r2,clean,open-ambient-r2}.pt
 #   eval    SPLIT (test) subjects at R = 4 and 8 (scripts/corpus-eval.py): zf, cs over a lambda
 #           sweep and at its default, adps with the corpus ambient prior and dps with the
 #           corpus clean prior (their default samplers), adps with the Colin27 default prior
@@ -26,7 +29,7 @@ store=${PRIOR_STORE:-data-samples/priors}
 results=${RESULTS:-results}
 corpus=data-samples/generated/corpus
 doc=${DOC:-docs/results-cross-subject.md}
-stages=${*:-corpus priors export eval}
+stages=${*:-corpus priors open export eval}
 [ -x "$ambient" ] || { echo "error: $ambient missing: build first (scripts/build.sh)" >&2; exit 1; }
 say() { printf '\n== %s\n' "$*"; }
 step_of() { "$ambient" --json info "$1" | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["step"])'; }
@@ -36,12 +39,27 @@ stage_corpus() {
   AMBIENT=$ambient /usr/bin/python3 data-samples/make-training-corpus.py --out "$corpus"
 }
 
-train() {  # NAME OPTIONS...
+# Training files whose every slice carries a licence that allows redistribution and commercial
+# use; the others (non-commercial, research use only, unverified) stay out of a shipped prior.
+open_train_files() {
+  /usr/bin/python3 - "$corpus/manifest.csv" "$corpus" <<'PY'
+import csv, sys
+open_licences = {"BSD-2-Clause", "BSD-3-Clause", "MIT", "CC BY 4.0", "CC BY-SA 3.0", "GPL-3.0"}
+licences = {}
+for row in csv.DictReader(open(sys.argv[1])):
+    if row["split"] == "train":
+        licences.setdefault(row["output"], set()).add(row["licence"])
+print("\n".join(f"{sys.argv[2]}/{f}" for f, l in sorted(licences.items()) if l <= open_licences))
+PY
+}
+
+train() {  # NAME FILES-VARIABLE OPTIONS...
   local name=$1 run=$results/priors/corpus-$1; shift
+  local -n files=$1; shift
   if [ -f "$run/checkpoint.pt" ] && [ "$(step_of "$run/checkpoint.pt")" -ge "$steps" ]; then
     echo "kept $run ($steps steps)"; return
   fi
-  local args=("$corpus"/train/*.h5 --run "$run" --steps "$steps" --batch 8 --precision bfloat16 --log-every 25
+  local args=("${files[@]}" --run "$run" --steps "$steps" --batch 8 --precision bfloat16 --log-every 25
               --checkpoint-every 100 --sample-every 1000 "$@")
   [ -f "$run/checkpoint.pt" ] && args+=(--resume)
   say "prior $name: ${args[*]}"
@@ -57,13 +75,22 @@ train() {  # NAME OPTIONS...
 }
 
 stage_priors() {
-  train ambient-r2 --objective ambient --mask random --accel 2 --acs 12
-  train clean --objective clean
+  local all=("$corpus"/train/*.h5)
+  train ambient-r2 all --objective ambient --mask random --accel 2 --acs 12
+  train clean all --objective clean
+}
+
+stage_open() {
+  local open
+  mapfile -t open < <(open_train_files)
+  [ "${#open[@]}" -gt 0 ] || { echo "error: no open-licence training files in $corpus/manifest.csv" >&2; return 1; }
+  echo "${#open[@]} open-licence training files"
+  train open-ambient-r2 open --objective ambient --mask random --accel 2 --acs 12
 }
 
 stage_export() {
   local name
-  for name in ambient-r2 clean; do
+  for name in ambient-r2 clean open-ambient-r2; do
     local run=$results/priors/corpus-$name/checkpoint.pt out=$store/corpus-$name.pt
     [ -f "$run" ] || { echo "no run $run"; continue; }
     if [ -f "$out" ] && [ "$(step_of "$out")" -ge "$(step_of "$run")" ]; then echo "kept $out"; continue; fi
@@ -84,7 +111,7 @@ stage_eval() {
 
 for s in $stages; do
   case $s in
-    corpus | priors | export | eval) "stage_$s" ;;
-    *) echo "error: unknown stage '$s' (corpus, priors, export, eval)" >&2; exit 1 ;;
+    corpus | priors | open | export | eval) "stage_$s" ;;
+    *) echo "error: unknown stage '$s' (corpus, priors, open, export, eval)" >&2; exit 1 ;;
   esac
 done

@@ -6,6 +6,7 @@
 
 #include "ambient/core/error.hpp"
 #include "ambient/core/setting_error.hpp"
+#include "ambient/core/volume_progress.hpp"
 #include "ambient/diffusion/consistent_sampling.hpp"
 #include "ambient/recon/coil_preprocessing.hpp"
 #include "ambient/recon/fft.hpp"
@@ -65,8 +66,10 @@ class PosteriorReconstructor : public recon::Reconstructor {
         grid_padding(scan.ny(), scan.nx(), prior_->denoiser->network()->config().downsampling());
     const io::KSpace kspace = padding.any() ? pad_kspace(scan, padding) : scan;
     std::vector<torch::Tensor> means, spreads, all;
+    VolumeProgress volume(progress, kspace.slices());  // one bar over every slice's steps
     for (int64_t s = 0; s < kspace.slices(); ++s) {
       progress.throw_if_cancelled();
+      volume.set_slice(s);
       const double scale = recon::normalisation_scale(kspace.data[s], kspace.mask[s]);
       Measurement m;
       m.mask = kspace.mask[s];
@@ -81,7 +84,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
       } else {
         PosteriorOptions o = options_.sampling;
         o.seed = options_.sampling.seed * 1000003 + static_cast<uint64_t>(s);  // each slice its own draws
-        samples = posterior_samples(*prior_, m, o, progress);
+        samples = posterior_samples(*prior_, m, o, volume);
       }
       if (options_.consistency_lambda > 0 && !dc_sampler)
         samples = data_consistent(m, samples, options_.consistency_lambda, options_.consistency_iterations);

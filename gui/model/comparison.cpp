@@ -49,33 +49,126 @@ RoiStats roi_stats(const at::Tensor& values, const Roi& roi) {
   return s;
 }
 
+const ViewArray& scoring_reference(const PanelState& reference) {
+  for (const auto& r : reference.related)
+    if (r.scan_reference && r.data.sizes().equals(reference.array.data.sizes())) return r;
+  return reference.array;
+}
+
+namespace {
+
+// The position of `state` moved to the reference's index along every axis both name alike.
+ViewPosition at_reference_plane(const PanelState& state, const PanelState& reference) {
+  ViewPosition p = state.position;
+  const auto& from = reference.array;
+  for (size_t a = 0; a < from.axes.size(); ++a) {
+    if (int64_t(a) == reference.position.x_axis || int64_t(a) == reference.position.y_axis) continue;
+    for (size_t b = 0; b < state.array.axes.size(); ++b)
+      if (from.axes[a] == state.array.axes[b] && int64_t(b) != p.x_axis && int64_t(b) != p.y_axis)
+        p.index[b] = std::min(reference.position.index[a], state.array.size(b) - 1);
+  }
+  return p;
+}
+
+// "slice 3/20, sample 2/4": the axes that are neither x nor y, counted from 1.
+std::string describe_plane(const ViewArray& a, const ViewPosition& p) {
+  std::string s;
+  for (int64_t d = 0; d < a.rank(); ++d) {
+    if (d == p.x_axis || d == p.y_axis || a.size(d) == 1) continue;
+    s += (s.empty() ? "" : ", ") + a.axes[d] + " " + std::to_string(p.index[d] + 1) + "/" + std::to_string(a.size(d));
+  }
+  return s;
+}
+
+std::string kind_name(ViewKind k) {
+  switch (k) {
+    case ViewKind::image: return "image";
+    case ViewKind::kspace: return "k-space";
+    case ViewKind::mask: return "sampling mask";
+    case ViewKind::uncertainty: return "uncertainty map";
+    case ViewKind::difference: return "difference map";
+  }
+  return "array";
+}
+
+}  // namespace
+
+std::vector<ComparisonRow> compare_panels(const std::vector<const PanelState*>& panels, const PanelState* reference,
+                                          const std::optional<Roi>& roi) {
+  at::Tensor reference_plane;
+  if (reference && reference->array.kind == ViewKind::image)
+    reference_plane = at::abs(plane(scoring_reference(*reference), reference->position));
+  std::vector<ComparisonRow> rows;
+  for (const PanelState* p : panels) {
+    ComparisonRow row;
+    row.panel = p->array.title;
+    row.plane = describe_plane(p->array, p->position);
+    if (roi) {
+      try {
+        row.roi = roi_stats(current_values(*p), *roi);
+      } catch (const Error&) {  // the region misses this panel's plane
+      }
+    }
+    if (p == reference) {
+      row.note = "reference";
+      if (&scoring_reference(*p) != &p->array) row.note += " (scored against the file's reference image)";
+    } else if (!reference_plane.defined()) {
+      // no reference, or one that is not an image: nothing is scored
+    } else if (p->array.kind != ViewKind::image) {
+      row.note = "not scored: a " + kind_name(p->array.kind);
+    } else {
+      const ViewPosition scored = at_reference_plane(*p, *reference);
+      const at::Tensor values = plane(p->array, scored);
+      if (!values.sizes().equals(reference_plane.sizes())) {
+        row.note = "not scored: " + shape_of(values) + ", the reference " + shape_of(reference_plane);
+      } else {
+        row.metrics = plane_metrics(reference_plane, values);
+        if (scored.index != p->position.index) {
+          row.note = "scored at the reference's " + describe_plane(p->array, scored) + "; shows " + row.plane;
+          row.plane = describe_plane(p->array, scored);
+        }
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::string describe_region(const std::optional<Roi>& roi) {
+  if (!roi) return {};
+  return "x " + std::to_string(std::min(roi->x0, roi->x1)) + "-" + std::to_string(std::max(roi->x0, roi->x1)) + ", y " +
+         std::to_string(std::min(roi->y0, roi->y1)) + "-" + std::to_string(std::max(roi->y0, roi->y1));
+}
+
 recon::Metrics plane_metrics(const at::Tensor& reference_plane, const at::Tensor& plane) {
   if (!reference_plane.sizes().equals(plane.sizes()))
     throw Error("the reference plane is " + shape_of(reference_plane) + ", this one " + shape_of(plane));
   return recon::compare_images(at::abs(reference_plane).unsqueeze(0), at::abs(plane).unsqueeze(0));
 }
 
-std::string comparison_csv(const std::vector<ComparisonRow>& rows) {
+std::string comparison_csv(const std::vector<ComparisonRow>& rows, const ComparisonContext& context) {
   std::ostringstream out;
   out.precision(8);
-  out << "panel,roi_mean,roi_std,roi_pixels,psnr_db,ssim,nmse\n";
+  out << "panel,plane,reference,region,roi_mean,roi_std,roi_pixels,psnr_db,ssim,nmse,note\n";
   for (const auto& r : rows) {
-    out << csv_field(r.panel) << ",";
+    out << csv_field(r.panel) << "," << csv_field(r.plane) << "," << csv_field(context.reference) << ","
+        << csv_field(r.roi ? context.region : "") << ",";
     if (r.roi) out << r.roi->mean << "," << r.roi->std << "," << r.roi->pixels;
     else out << ",,";
     out << ",";
     if (r.metrics) out << r.metrics->psnr << "," << r.metrics->ssim << "," << r.metrics->nmse;
     else out << ",,";
-    out << "\n";
+    out << "," << csv_field(r.note) << "\n";
   }
   return out.str();
 }
 
-void write_comparison_csv(const std::string& path, const std::vector<ComparisonRow>& rows, bool overwrite) {
+void write_comparison_csv(const std::string& path, const std::vector<ComparisonRow>& rows,
+                          const ComparisonContext& context, bool overwrite) {
   io::OutputFile file(path, overwrite);
   {
     std::ofstream out(file.temp_path());
-    out << comparison_csv(rows);
+    out << comparison_csv(rows, context);
     if (!out) throw FileError(path, "could not be written");
   }
   file.commit();

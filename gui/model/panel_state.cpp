@@ -21,7 +21,41 @@ PanelState make_panel_state(ViewArray array, std::vector<ViewArray> related) {
   return s;
 }
 
-at::Tensor current_plane(const PanelState& s) { return plane(s.array, s.position); }
+at::Tensor native_plane(const PanelState& s) { return plane(s.array, s.position); }
+
+at::Tensor current_plane(const PanelState& s) {
+  at::Tensor p = native_plane(s);
+  if (s.orientation.mirrored) p = p.flip({1});
+  // A clockwise quarter turn: the new row r is the old column r read from the bottom up.
+  for (int k = 0; k < s.orientation.quarter_turns; ++k) p = p.transpose(0, 1).flip({1});
+  return p.contiguous();
+}
+
+std::pair<int64_t, int64_t> native_pixel(const PanelState& s, int64_t x, int64_t y) {
+  const at::Tensor p = native_plane(s);
+  int64_t w = p.size(1), h = p.size(0);  // of the plane after each undone step
+  for (int k = 0; k < s.orientation.quarter_turns; ++k) std::swap(w, h);
+  for (int k = 0; k < s.orientation.quarter_turns; ++k) {  // undo one clockwise turn
+    // displayed (x, y) of a w x h plane came from (y, h_before - 1 - x) where h_before = w
+    const int64_t old_x = y, old_y = w - 1 - x;
+    x = old_x, y = old_y;
+    std::swap(w, h);
+  }
+  if (s.orientation.mirrored) x = w - 1 - x;
+  return {x, y};
+}
+
+Orientation turned(Orientation o, int quarter_turns) {
+  o.quarter_turns = ((o.quarter_turns + quarter_turns) % 4 + 4) % 4;
+  return o;
+}
+
+Orientation flipped(Orientation o) {
+  // Mirroring what is displayed: undo the turns, mirror, turn back the other way.
+  o.mirrored = !o.mirrored;
+  o.quarter_turns = (4 - o.quarter_turns) % 4;
+  return o;
+}
 
 at::Tensor current_values(const PanelState& s) { return displayed_values(current_plane(s), s.mode); }
 
@@ -45,13 +79,17 @@ void copy_linked(const PanelState& from, PanelState& to) {
   to.zoom = from.zoom;
   to.centre_x = from.centre_x;
   to.centre_y = from.centre_y;
-  for (size_t a = 0; a < from.array.axes.size(); ++a)
+  to.orientation = from.orientation;
+  for (size_t a = 0; a < from.array.axes.size(); ++a) {
+    if (int64_t(a) == from.position.x_axis || int64_t(a) == from.position.y_axis) continue;  // no index there
     for (size_t b = 0; b < to.array.axes.size(); ++b)
       if (from.array.axes[a] == to.array.axes[b])
         to.position.index[b] = std::clamp<int64_t>(from.position.index[a], 0, to.array.size(b) - 1);
+  }
   if (from.array.kind == to.array.kind) {
     to.mode = from.mode;
     to.window = from.window;
+    to.colormap = from.colormap;
   }
 }
 

@@ -21,6 +21,7 @@ std::vector<ViewArray> kspace_views(const io::KSpace& k, const std::string& path
   if (k.reference.defined()) {
     views.push_back(make_view(k.reference, {"slice", "y", "x"}, name + " reference", ViewKind::image, path));
     views.back().header_xml = k.header_xml;
+    views.back().scan_reference = true;
   }
   views.push_back(make_view(k.data, {"slice", "coil", "ky", "kx"}, name + " k-space", ViewKind::kspace, path));
   views.push_back(make_view(k.mask, {"slice", "ky", "kx"}, name + " mask", ViewKind::mask, path));

@@ -23,6 +23,9 @@ struct ViewArray {
   // What a saved image keeps of its origin (io::ImageVolume's metadata).
   std::array<float, 3> voxel_mm{1, 1, 1};
   std::string header_xml;
+  // A k-space file's own reference image series (fastMRI's reconstruction_rss, ISMRMRD
+  // images): what a comparison against that scan uses.
+  bool scan_reference = false;
 
   int64_t rank() const { return data.dim(); }
   int64_t size(int64_t axis) const { return data.size(axis); }

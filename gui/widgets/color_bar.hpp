@@ -1,11 +1,18 @@
 #pragma once
 // A vertical colour bar: the colormap from the window's low end (bottom) to its high end
-// (top), labelled with both values.
+// (top), labelled with both values. The painting is shared with figure export.
+#include <QColor>
+#include <QRect>
 #include <QWidget>
 
 #include "../model/display.hpp"
 
+class QPainter;
+
 namespace ambient::gui {
+
+// Paints the bar and its two labels into `area` (labels above and below the bar).
+void paint_color_bar(QPainter& painter, const QRect& area, Colormap map, const Window& window, const QColor& text);
 
 class ColorBar : public QWidget {
   Q_OBJECT

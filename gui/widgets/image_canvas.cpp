@@ -10,7 +10,7 @@ namespace ambient::gui {
 
 ImageCanvas::ImageCanvas(QWidget* parent) : QWidget(parent) {
   setMouseTracking(true);
-  setMinimumSize(160, 160);
+  setMinimumSize(120, 120);
   setFocusPolicy(Qt::ClickFocus);
   setAutoFillBackground(true);
   QPalette p = palette();

@@ -1,8 +1,11 @@
 #include "image_panel.hpp"
 
 #include <QHBoxLayout>
+#include <QResizeEvent>
 #include <QVBoxLayout>
 #include <cmath>
+
+#include "figure.hpp"
 
 namespace ambient::gui {
 
@@ -13,6 +16,8 @@ ImagePanel::ImagePanel(PanelState state, QWidget* parent)
   auto* layout = new QVBoxLayout(this);
   layout->setContentsMargins(3, 3, 3, 3);
   title_->setAlignment(Qt::AlignCenter);
+  // A long title is elided, never widens the panel; the full one is the tooltip.
+  title_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
   layout->addWidget(title_);
   auto* row = new QHBoxLayout;
   row->addWidget(canvas_, 1);
@@ -49,6 +54,8 @@ void ImagePanel::set_state(PanelState state) {
   redraw();
 }
 
+QString ImagePanel::shown_title() const { return title_->text(); }
+
 QString ImagePanel::title() const { return QString::fromStdString(state_.array.title); }
 
 void ImagePanel::set_selected(bool selected) {
@@ -77,16 +84,27 @@ void ImagePanel::update_title() {
       where << QString("%1 %2/%3").arg(QString::fromStdString(a.axes[d])).arg(p.index[d] + 1).arg(a.size(d));
   if (!where.isEmpty()) text += "  [" + where.join(", ") + "]";
   if (is_reference_) text += "  (reference)";
-  title_->setText(text);
+  const auto& o = state_.orientation;
+  if (o.quarter_turns || o.mirrored) {
+    // Mirrored then turned k is turned -k then mirrored: said in the order a user acts.
+    const int turns = o.mirrored ? (4 - o.quarter_turns) % 4 : o.quarter_turns;
+    QStringList how;
+    if (turns) how << QString("turned %1° right").arg(90 * turns);
+    if (o.mirrored) how << "mirrored";
+    text += "  [" + how.join(", ") + "]";
+  }
+  full_title_ = text;
+  title_->setToolTip(text + (a.source_path.empty() ? "" : "\n" + QString::fromStdString(a.source_path)));
+  title_->setText(title_->fontMetrics().elidedText(text, Qt::ElideMiddle, std::max(20, title_->width())));
+}
+
+void ImagePanel::resizeEvent(QResizeEvent* event) {
+  QFrame::resizeEvent(event);
+  update_title();
 }
 
 void ImagePanel::redraw() {
-  const at::Tensor values = current_values(state_);
-  const std::vector<uint32_t> pixels = render_pixels(values, state_.window, state_.colormap);
-  const int h = int(values.size(0)), w = int(values.size(1));
-  QImage image(w, h, QImage::Format_RGB32);
-  for (int y = 0; y < h; ++y) std::copy_n(pixels.data() + size_t(y) * w, w, reinterpret_cast<uint32_t*>(image.scanLine(y)));
-  canvas_->set_image(image);
+  canvas_->set_image(render_plane(state_));
   canvas_->set_view(state_.zoom, QPointF(state_.centre_x, state_.centre_y));
   color_bar_->set(state_.colormap, state_.window);
   update_title();

@@ -27,6 +27,9 @@ class ImagePanel : public QFrame {
   void set_crosshair(std::optional<QPointF> point) { canvas_->set_crosshair(point); }
   void set_roi(std::optional<Roi> roi);
   ImageCanvas* canvas() const { return canvas_; }
+  // The title as shown (elided to the panel's width) and in full (also the tooltip).
+  QString shown_title() const;
+  QString full_title() const { return full_title_; }
 
  Q_SIGNALS:
   void activated(ImagePanel* panel);
@@ -34,12 +37,16 @@ class ImagePanel : public QFrame {
   void hovered(ImagePanel* panel, QPointF image_point);
   void roi_drawn(ImagePanel* panel, Roi roi);
 
+ protected:
+  void resizeEvent(QResizeEvent* event) override;
+
  private:
   void redraw();
   void update_title();
 
   PanelState state_;
   QLabel* title_;
+  QString full_title_;
   ImageCanvas* canvas_;
   ColorBar* color_bar_;
   bool is_reference_ = false;

@@ -5,62 +5,57 @@
 #include <QDockWidget>
 #include <QFileInfo>
 #include <QFutureWatcher>
-#include <QGridLayout>
-#include <QHeaderView>
 #include <QLabel>
+#include <QLayout>
 #include <QMessageBox>
-#include <QProgressBar>
-#include <QPushButton>
 #include <QStatusBar>
-#include <QTableWidget>
 #include <QtConcurrent/QtConcurrentRun>
 #include <ATen/ATen.h>
 #include <cmath>
 
 #include "../model/scan_loader.hpp"
 #include "ambient/core/error.hpp"
+#include "comparison_table.hpp"
 #include "control_panel.hpp"
-#include "recon_job.hpp"
+#include "panel_grid.hpp"
+#include "recon_runner.hpp"
 
 namespace ambient::gui {
 
 namespace {
-
-bool is_image_like(const ViewArray& a) { return a.kind == ViewKind::image || a.kind == ViewKind::uncertainty; }
 
 QString format_number(double v) { return QString::number(v, 'g', 5); }
 
 }  // namespace
 
 MainWindow::MainWindow(QWidget* parent)
-    : QMainWindow(parent), grid_(new QWidget), grid_layout_(new QGridLayout(grid_)), controls_(new ControlPanel),
-      table_(new QTableWidget(0, 6)), readout_(new QLabel), progress_(new QProgressBar),
-      cancel_(new QPushButton("Cancel")) {
+    : QMainWindow(parent), grid_(new PanelGrid), controls_(new ControlPanel),
+      table_(new ComparisonTable), readout_(new QLabel), runner_(new ReconRunner) {
   setWindowTitle("Ambient viewer");
   setAcceptDrops(true);
-  grid_layout_->setContentsMargins(2, 2, 2, 2);
-  grid_layout_->setSpacing(4);
+  grid_->set_empty_hint(
+      "Open a scan or image: File > Open (Ctrl+O), or drop files here.\n"
+      "Help > Keys and mouse lists what the mouse and keys do.");
   setCentralWidget(grid_);
 
   auto* controls_dock = new QDockWidget("Controls", this);
   controls_dock->setObjectName("controls");
   controls_dock->setWidget(controls_);
   addDockWidget(Qt::LeftDockWidgetArea, controls_dock);
-  table_->setHorizontalHeaderLabels({"panel", "ROI mean", "ROI std", "PSNR dB", "SSIM", "NMSE"});
-  table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  auto* table_dock = new QDockWidget("Comparison (against the reference panel)", this);
+  auto* table_dock = new QDockWidget("Comparison", this);
   table_dock->setObjectName("comparison");
   table_dock->setWidget(table_);
   addDockWidget(Qt::BottomDockWidgetArea, table_dock);
-  resizeDocks({table_dock}, {140}, Qt::Vertical);  // the panels get the room
+  resizeDocks({table_dock}, {160}, Qt::Vertical);  // the panels get the room
 
   statusBar()->addWidget(readout_, 1);
-  statusBar()->addPermanentWidget(progress_);
-  statusBar()->addPermanentWidget(cancel_);
-  progress_->setVisible(false);
-  cancel_->setVisible(false);
-  connect(cancel_, &QPushButton::clicked, this, &MainWindow::cancel_reconstruction);
+  statusBar()->addPermanentWidget(runner_);
+  connect(runner_, &ReconRunner::succeeded, this, &MainWindow::show_reconstruction);
+  connect(runner_, &ReconRunner::failed, this, [this](QString message) {
+    show_error("Reconstruction failed: " + message);
+    end_job(false, message);
+  });
+  connect(runner_, &ReconRunner::cancelled, this, [this] { end_job(false, "cancelled"); });
 
   connect(controls_, &ControlPanel::position_changed, this, [this](ViewPosition p) {
     if (!current_) return;
@@ -96,7 +91,7 @@ MainWindow::MainWindow(QWidget* parent)
   resize(1200, 800);
 }
 
-MainWindow::~MainWindow() { delete job_; }  // cancels and waits for a running job
+MainWindow::~MainWindow() = default;  // the runner cancels and waits for a running job
 
 bool MainWindow::open_file(const QString& path) {
   try {
@@ -167,12 +162,7 @@ void MainWindow::close_panel(ImagePanel* panel) {
   refresh_table();
 }
 
-void MainWindow::relayout() {
-  for (auto* p : panels_) grid_layout_->removeWidget(p);
-  const int n = int(panels_.size());
-  const int columns = std::max(1, int(std::ceil(std::sqrt(double(n)))));
-  for (int i = 0; i < n; ++i) grid_layout_->addWidget(panels_[i], i / columns, i % columns);
-}
+void MainWindow::relayout() { grid_->set_panels(panels_); }
 
 void MainWindow::select(ImagePanel* panel) {
   current_ = panel;
@@ -208,10 +198,32 @@ void MainWindow::set_crosshair_enabled(bool enabled) {
     for (auto* p : panels_) p->set_crosshair(std::nullopt);
 }
 
-void MainWindow::set_reference(ImagePanel* panel) {
+void MainWindow::turn(int quarter_turns) {
+  if (!current_) return;
+  PanelState s = current_->state();
+  s.orientation = turned(s.orientation, quarter_turns);
+  s.zoom = 0, s.centre_x = s.centre_y = -1;  // the old centre means another place now
+  change_state(current_, s);
+}
+
+void MainWindow::mirror() {
+  if (!current_) return;
+  PanelState s = current_->state();
+  s.orientation = flipped(s.orientation);
+  s.zoom = 0, s.centre_x = s.centre_y = -1;
+  change_state(current_, s);
+}
+
+bool MainWindow::set_reference(ImagePanel* panel) {
+  if (panel && panel->state().array.kind != ViewKind::image) {
+    show_error("'" + panel->title() + "' cannot be the reference: only an image panel can (not k-space, a mask, "
+               "a difference or an uncertainty map).");
+    return false;
+  }
   reference_ = panel;
   for (auto* p : panels_) p->set_reference_mark(p == panel);
   refresh_table();
+  return true;
 }
 
 ImagePanel* MainWindow::show_difference() {
@@ -240,7 +252,10 @@ ImagePanel* MainWindow::show_related(ViewKind kind) {
   if (!current_) return nullptr;
   const ViewArray* r = related_of_kind(current_->state(), kind);
   if (!r) {
-    show_error("'" + current_->title() + "' has no such array (uncertainty maps come from adps and dps).");
+    const char* what = kind == ViewKind::uncertainty ? "an uncertainty map: only adps and dps reconstructions have one"
+                       : kind == ViewKind::kspace    ? "k-space: only panels opened from a k-space file have it"
+                                                     : "a sampling mask: only k-space files and reconstructions have one";
+    show_error("'" + current_->title() + "' has no " + what + ".");
     return nullptr;
   }
   std::vector<ViewArray> siblings;
@@ -287,52 +302,41 @@ void MainWindow::set_roi(std::optional<Roi> roi) {
 }
 
 std::vector<ComparisonRow> MainWindow::comparison_rows() const {
-  std::vector<ComparisonRow> rows;
-  const at::Tensor reference = reference_ ? at::abs(current_plane(reference_->state())) : at::Tensor();
-  for (auto* p : panels_) {
-    ComparisonRow row;
-    row.panel = p->state().array.title;
-    const at::Tensor values = current_values(p->state());
-    if (roi_) {
-      try {
-        row.roi = roi_stats(values, *roi_);
-      } catch (const Error&) {  // the region misses this panel's plane
-      }
-    }
-    if (reference.defined() && p != reference_ && is_image_like(p->state().array)) {
-      const at::Tensor plane = current_plane(p->state());
-      if (plane.sizes().equals(reference.sizes())) row.metrics = plane_metrics(reference, plane);
-    }
-    rows.push_back(row);
-  }
-  return rows;
+  std::vector<const PanelState*> states;
+  for (auto* p : panels_) states.push_back(&p->state());
+  return compare_panels(states, reference_ ? &reference_->state() : nullptr, roi_);
 }
 
-void MainWindow::refresh_table() {
-  const auto rows = comparison_rows();
-  table_->setRowCount(int(rows.size()));
-  for (int i = 0; i < int(rows.size()); ++i) {
-    const auto& r = rows[i];
-    const QStringList cells = {
-        QString::fromStdString(r.panel),
-        r.roi ? format_number(r.roi->mean) : "", r.roi ? format_number(r.roi->std) : "",
-        r.metrics ? QString::number(r.metrics->psnr, 'f', 2) : "", r.metrics ? QString::number(r.metrics->ssim, 'f', 4) : "",
-        r.metrics ? format_number(r.metrics->nmse) : ""};
-    for (int c = 0; c < cells.size(); ++c) table_->setItem(i, c, new QTableWidgetItem(cells[c]));
+ComparisonContext MainWindow::comparison_context() const {
+  ComparisonContext c;
+  if (reference_) {
+    const PanelState& s = reference_->state();
+    const ViewArray& scored = scoring_reference(s);
+    c.reference = "'" + s.array.title + "'";
+    if (&scored != &s.array) c.reference += " (its file's reference image '" + scored.title + "')";
+    for (int64_t d = 0; d < s.array.rank(); ++d)
+      if (d != s.position.x_axis && d != s.position.y_axis && s.array.size(d) > 1)
+        c.reference += ", " + s.array.axes[d] + " " + std::to_string(s.position.index[d] + 1) + "/" +
+                       std::to_string(s.array.size(d));
   }
+  c.region = describe_region(roi_);
+  return c;
 }
+
+void MainWindow::refresh_table() { table_->show_rows(comparison_rows(), comparison_context()); }
 
 void MainWindow::hover(ImagePanel* panel, QPointF point) {
   const PanelState& s = panel->state();
   const at::Tensor plane = current_plane(s);
-  const int64_t x = int64_t(std::floor(point.x())), y = int64_t(std::floor(point.y()));
+  const int64_t shown_x = int64_t(std::floor(point.x())), shown_y = int64_t(std::floor(point.y()));
   if (crosshair_)
     for (auto* p : panels_) p->set_crosshair(point);
-  if (x < 0 || y < 0 || y >= plane.size(0) || x >= plane.size(1)) {
+  if (shown_x < 0 || shown_y < 0 || shown_y >= plane.size(0) || shown_x >= plane.size(1)) {
     readout_->clear();
     return;
   }
-  const auto z = plane[y][x].item<c10::complex<float>>();
+  const auto z = plane[shown_y][shown_x].item<c10::complex<float>>();
+  const auto [x, y] = native_pixel(s, shown_x, shown_y);  // the array's own coordinates
   const double magnitude = std::abs(std::complex<float>(z.real(), z.imag()));
   const double phase = std::atan2(z.imag(), z.real()) * 180 / M_PI;
   readout_->setText(QString("%1  x %2  y %3   |v| %4   %5 %6 i%7   phase %8°")
@@ -357,7 +361,7 @@ bool MainWindow::save_panel(ImagePanel* panel, const QString& path) {
 
 bool MainWindow::export_panel(ImagePanel* panel, const QString& path) {
   if (!panel) return false;
-  grid_layout_->activate();  // panels added since the last event-loop pass get their places
+  grid_->content()->layout()->activate();  // panels added since the last event-loop pass get their places
   if (!panel->grab().save(path, "PNG")) {
     show_error(path + ": could not be written as PNG");
     return false;
@@ -367,17 +371,33 @@ bool MainWindow::export_panel(ImagePanel* panel, const QString& path) {
 
 bool MainWindow::export_grid(const QString& path) {
   if (panels_.empty()) return false;
-  grid_layout_->activate();
-  if (!grid_->grab().save(path, "PNG")) {
+  grid_->content()->layout()->activate();
+  if (!grid_->content()->grab().save(path, "PNG")) {
     show_error(path + ": could not be written as PNG");
     return false;
   }
   return true;
 }
 
+bool MainWindow::export_figure(const QString& path, const FigureOptions& options, bool overwrite) {
+  try {
+    const auto rows = comparison_rows();
+    std::vector<FigurePanel> figure;
+    for (size_t i = 0; i < panels_.size(); ++i) figure.push_back({&panels_[i]->state(), panels_[i]->title(), rows[i]});
+    FigureOptions o = options;
+    if (o.columns == 0 && isVisible()) o.columns = grid_->columns();  // as the grid shows them
+    write_figure(path, figure, o, overwrite);
+    statusBar()->showMessage("Exported the figure to " + path, 5000);
+    return true;
+  } catch (const std::exception& e) {
+    show_error(QString::fromStdString(e.what()));
+    return false;
+  }
+}
+
 bool MainWindow::export_comparison(const QString& path) {
   try {
-    write_comparison_csv(path.toStdString(), comparison_rows(), true);  // the file dialog asked
+    write_comparison_csv(path.toStdString(), comparison_rows(), comparison_context(), true);  // the file dialog asked
     return true;
   } catch (const std::exception& e) {
     show_error(QString::fromStdString(e.what()));
@@ -401,11 +421,7 @@ void MainWindow::show_error(const QString& message) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
-  if (job_) {
-    job_->cancel();
-    delete job_;  // waits for the method's next cancellation point
-    job_ = nullptr;
-  }
+  runner_->stop();  // cancels and waits for the method's next cancellation point
   event->accept();
 }
 

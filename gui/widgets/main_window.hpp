@@ -1,6 +1,7 @@
 #pragma once
-// The viewer's window: a grid of panels, the controls of the selected panel, the
-// comparison table, menus, a pixel readout and the background reconstruction job.
+// The viewer's window: the panels (in a PanelGrid), the controls of the selected panel, the
+// comparison table (ComparisonTable), menus, a pixel readout and the reconstruction runner
+// (ReconRunner) in the status bar.
 // Public methods are the actions the menus call, so tests drive the window as a user would.
 #include <QMainWindow>
 #include <optional>
@@ -8,19 +9,19 @@
 
 #include "../model/comparison.hpp"
 #include "ambient/jobs/reconstruct.hpp"
+#include "figure.hpp"
 #include "image_panel.hpp"
 
-class QGridLayout;
+class QDockWidget;
 class QLabel;
 class QMenu;
-class QProgressBar;
-class QPushButton;
-class QTableWidget;
 
 namespace ambient::gui {
 
+class ComparisonTable;
 class ControlPanel;
-class ReconJob;
+class PanelGrid;
+class ReconRunner;
 enum class WindowPreset;
 
 class MainWindow : public QMainWindow {
@@ -47,7 +48,13 @@ class MainWindow : public QMainWindow {
   void set_linked(bool linked);
   bool linked() const { return linked_; }
   void set_crosshair_enabled(bool enabled);
-  void set_reference(ImagePanel* panel);
+  // Turns the current panel (and linked panels) a quarter turn (+1 clockwise, -1 anti-
+  // clockwise) or mirrors it left-right; display only.
+  void turn(int quarter_turns);
+  void mirror();
+  // Only an image panel can be the reference (not k-space, a mask, a difference or an
+  // uncertainty map): false and an error otherwise.
+  bool set_reference(ImagePanel* panel);
   ImagePanel* reference() const { return reference_; }
   // |current| - |reference| as a new panel; nullptr (and an error shown) when impossible.
   ImagePanel* show_difference();
@@ -58,13 +65,21 @@ class MainWindow : public QMainWindow {
   void step_axis(int which, int delta);
   void set_roi(std::optional<Roi> roi);
   std::vector<ComparisonRow> comparison_rows() const;
+  ComparisonContext comparison_context() const;
+  ComparisonTable* comparison_table() const { return table_; }
+  PanelGrid* panel_grid() const { return grid_; }
   QString pixel_readout() const;
 
   // Writes the panel's image volume (not its rendering) in any format Ambient writes.
   bool save_panel(ImagePanel* panel, const QString& path);
   bool export_panel(ImagePanel* panel, const QString& path);
   bool export_grid(const QString& path);
+  // The displayed panels as a publication figure (figure.hpp), PNG or PDF by the suffix, in
+  // the grid's columns; replaces an existing file only when `overwrite` (the file dialog asked).
+  bool export_figure(const QString& path, const FigureOptions& options, bool overwrite = true);
   bool export_comparison(const QString& path);
+  // The keys and mouse actions, as Help > Keys and mouse shows them.
+  static QString shortcuts_text();
 
   // The k-space file the current panel came from ("" when it is not from one).
   QString scan_path() const;
@@ -95,29 +110,26 @@ class MainWindow : public QMainWindow {
   void refresh_table();
   void update_actions();
   void hover(ImagePanel* panel, QPointF point);
-  void reconstruction_finished();
+  void show_reconstruction(const jobs::ReconResult& result, const jobs::ReconRequest& request);
   void end_job(bool succeeded, const QString& message);
   void ask_and_reconstruct();
+  void ask_and_export_figure();
 
-  QWidget* grid_;
-  QGridLayout* grid_layout_;
+  PanelGrid* grid_;
   std::vector<ImagePanel*> panels_;
   ImagePanel* current_ = nullptr;
   ImagePanel* reference_ = nullptr;
   bool linked_ = false, crosshair_ = false;
   std::optional<Roi> roi_;
   ControlPanel* controls_;
-  QTableWidget* table_;
+  ComparisonTable* table_;
   QLabel* readout_;
-  QProgressBar* progress_;
-  QPushButton* cancel_;
   QMenu* recent_menu_ = nullptr;
   QAction* link_action_ = nullptr;
   QAction* crosshair_action_ = nullptr;
   std::vector<QAction*> panel_actions_;  // enabled only with a current panel
   QAction* recon_action_ = nullptr;
-  ReconJob* job_ = nullptr;
-  jobs::ReconRequest last_request_;
+  ReconRunner* runner_;
   QString last_error_;
   int loading_ = 0;  // files being read in the background
 };

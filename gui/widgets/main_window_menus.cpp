@@ -1,11 +1,18 @@
 // MainWindow's menus and the other ways in: recent files, keys, drag and drop.
+#include <QApplication>
+#include <QCheckBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
+#include <QFormLayout>
 #include <QKeyEvent>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QSettings>
+#include <QSpinBox>
 
 #include "main_window.hpp"
 
@@ -40,6 +47,8 @@ void MainWindow::build_menus() {
     const QString p = QFileDialog::getSaveFileName(this, "Export grid", "grid.png", "PNG (*.png)");
     if (!p.isEmpty()) export_grid(p);
   }));
+  panel_actions_.push_back(file->addAction("Export &figure (PNG, PDF)...", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+                                           this, &MainWindow::ask_and_export_figure));
   panel_actions_.push_back(file->addAction("Export comparison as &CSV...", this, [this] {
     const QString p = QFileDialog::getSaveFileName(this, "Export comparison", "comparison.csv", "CSV (*.csv)");
     if (!p.isEmpty()) export_comparison(p);
@@ -61,6 +70,10 @@ void MainWindow::build_menus() {
     change_state(current_, s);
   }));
   panel_actions_.push_back(view->addAction("Clear &region", this, [this] { set_roi(std::nullopt); }));
+  view->addSeparator();
+  panel_actions_.push_back(view->addAction("Turn &right", QKeySequence(Qt::CTRL | Qt::Key_BracketRight), this, [this] { turn(+1); }));
+  panel_actions_.push_back(view->addAction("Turn l&eft", QKeySequence(Qt::CTRL | Qt::Key_BracketLeft), this, [this] { turn(-1); }));
+  panel_actions_.push_back(view->addAction("&Mirror left-right", QKeySequence(Qt::CTRL | Qt::Key_M), this, [this] { mirror(); }));
 
   QMenu* compare = menuBar()->addMenu("&Compare");
   panel_actions_.push_back(compare->addAction("Set as &reference", QKeySequence(Qt::CTRL | Qt::Key_E), this,
@@ -75,6 +88,57 @@ void MainWindow::build_menus() {
   recon_action_ = recon->addAction("&Run reconstruction...", QKeySequence(Qt::CTRL | Qt::Key_R), this,
                                    &MainWindow::ask_and_reconstruct);
   recon->addAction("&Cancel", this, &MainWindow::cancel_reconstruction);
+
+  QMenu* help = menuBar()->addMenu("&Help");
+  help->addAction("&Keys and mouse", QKeySequence::HelpContents, this, [this] {
+    QMessageBox::information(this, "Keys and mouse", shortcuts_text());
+  });
+  help->addAction("&About", this, [this] {
+    QMessageBox::about(this, "Ambient viewer",
+                       "Ambient viewer " + QApplication::applicationVersion() +
+                           "\nMRI reconstruction with diffusion priors learned from corrupted data.\n"
+                           "docs/viewer.md describes every action.");
+  });
+}
+
+QString MainWindow::shortcuts_text() {
+  return "Mouse\n"
+         "  wheel: zoom about the cursor;  left-drag: pan;  double-click: fit\n"
+         "  right-drag: window (horizontal) and level (vertical)\n"
+         "  Shift+left-drag: a region (its statistics in the comparison table)\n"
+         "Keys\n"
+         "  Up / Down: next / previous slice (the first axis that is neither x nor y)\n"
+         "  PageUp / PageDown: the second such axis (coil, sample)\n"
+         "  Ctrl+O open,  Ctrl+S save image,  Ctrl+Shift+E export figure,  Ctrl+W close panel\n"
+         "  Ctrl+L link panels,  Ctrl+K crosshair,  Ctrl+0 fit\n"
+         "  Ctrl+] / Ctrl+[ turn right / left,  Ctrl+M mirror left-right\n"
+         "  Ctrl+E set as reference,  Ctrl+D difference to reference\n"
+         "  Ctrl+R run a reconstruction,  F1 this list";
+}
+
+void MainWindow::ask_and_export_figure() {
+  QDialog dialog(this);
+  dialog.setWindowTitle("Export figure");
+  auto* scale = new QSpinBox;
+  scale->setRange(1, 8);
+  scale->setValue(FigureOptions{}.scale);
+  scale->setSuffix(" screen pixels per image pixel");
+  auto* metrics = new QCheckBox("PSNR and SSIM under each panel scored against the reference");
+  metrics->setChecked(reference_ != nullptr);
+  auto* form = new QFormLayout(&dialog);
+  form->addRow("Scale", scale);
+  form->addRow("Numbers", metrics);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  form->addRow(buttons);
+  if (dialog.exec() != QDialog::Accepted) return;
+  const QString p = QFileDialog::getSaveFileName(this, "Export figure", "figure.pdf", "PDF (*.pdf);;PNG (*.png)");
+  if (p.isEmpty()) return;
+  FigureOptions o;
+  o.scale = scale->value();
+  o.metrics = metrics->isChecked();
+  export_figure(p, o);
 }
 
 QStringList MainWindow::recent_files() const { return QSettings().value("recent").toStringList(); }

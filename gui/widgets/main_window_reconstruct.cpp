@@ -1,12 +1,10 @@
 // MainWindow's reconstructions: the dialog, the background job, its progress, its result.
-#include <QProgressBar>
-#include <QPushButton>
 #include <QStatusBar>
 #include <ATen/ATen.h>
 
 #include "main_window.hpp"
 #include "recon_dialog.hpp"
-#include "recon_job.hpp"
+#include "recon_runner.hpp"
 
 namespace ambient::gui {
 
@@ -51,44 +49,22 @@ void MainWindow::ask_and_reconstruct() {
   }
   auto* dialog = new ReconDialog(scan, this);
   dialog->setAttribute(Qt::WA_DeleteOnClose);
-  dialog->set_request(last_request_);
+  dialog->set_request(runner_->last_request());
   connect(dialog, &QDialog::accepted, this, [this, dialog] { start_reconstruction(dialog->request()); });
   dialog->open();
 }
 
 bool MainWindow::start_reconstruction(const jobs::ReconRequest& request) {
-  if (reconstruction_running()) {
+  if (!runner_->start(request)) {
     show_error("A reconstruction is running; wait for it or cancel it first.");
     return false;
   }
-  delete job_;
-  last_request_ = request;
-  job_ = new ReconJob(request);
-  connect(job_, &ReconJob::progressed, this, [this](QString task, qint64 done, qint64 total) {
-    progress_->setRange(0, int(std::max<qint64>(total, 0)));
-    progress_->setValue(int(done));
-    progress_->setFormat(task + " %v/%m");
-  });
-  connect(job_, &ReconJob::finished, this, &MainWindow::reconstruction_finished);
-  connect(job_, &ReconJob::failed, this, [this](QString message) {
-    show_error("Reconstruction failed: " + message);
-    end_job(false, message);
-  });
-  connect(job_, &ReconJob::cancelled, this, [this] { end_job(false, "cancelled"); });
-  progress_->setRange(0, 0);
-  progress_->setVisible(true);
-  cancel_->setVisible(true);
-  update_actions();
-  statusBar()->showMessage("Reconstructing " + QString::fromStdString(request.input) + " with " +
-                           QString::fromStdString(request.method) + "...");
-  job_->start();
+  update_actions();  // the job's progress says what runs: a status message would hide the pixel readout
   return true;
 }
 
-void MainWindow::reconstruction_finished() {
-  const auto& r = job_->result();
-  const auto& request = job_->request();
-  QString title = QString::fromStdString(request.method) + QString(" R %1").arg(r.summary.acceleration, 0, 'f', 1);
+void MainWindow::show_reconstruction(const jobs::ReconResult& r, const jobs::ReconRequest& request) {
+  const QString title = result_title(request, r.summary);
   std::vector<ViewArray> views = result_views(r, request, title);
   ViewArray image = views.front();
   views.erase(views.begin());
@@ -98,17 +74,13 @@ void MainWindow::reconstruction_finished() {
 }
 
 void MainWindow::end_job(bool succeeded, const QString& message) {
-  progress_->setVisible(false);
-  cancel_->setVisible(false);
   statusBar()->showMessage(message, 10000);
   update_actions();
   Q_EMIT reconstruction_ended(succeeded, message);
 }
 
-void MainWindow::cancel_reconstruction() {
-  if (job_ && job_->running()) job_->cancel();
-}
+void MainWindow::cancel_reconstruction() { runner_->cancel(); }
 
-bool MainWindow::reconstruction_running() const { return job_ && job_->running(); }
+bool MainWindow::reconstruction_running() const { return runner_->running(); }
 
 }  // namespace ambient::gui

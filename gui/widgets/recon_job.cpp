@@ -13,14 +13,14 @@ class ReconJob::Reporter : public Progress {
   void begin(const std::string& task, int64_t total) override {
     task_ = QString::fromStdString(task);
     total_ = total;
-    post(0);
+    post(0, {});
   }
-  void update(int64_t done, const std::string&) override { post(done); }
+  void update(int64_t done, const std::string& note) override { post(done, QString::fromStdString(note)); }
 
  private:
-  void post(int64_t done) {
-    QMetaObject::invokeMethod(job_, [job = job_, task = task_, done, total = total_] {
-      Q_EMIT job->progressed(task, done, total);
+  void post(int64_t done, const QString& note) {
+    QMetaObject::invokeMethod(job_, [job = job_, task = task_, done, total = total_, note] {
+      Q_EMIT job->progressed(task, done, total, note);
     }, Qt::QueuedConnection);
   }
   ReconJob* job_;

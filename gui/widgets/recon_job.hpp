@@ -26,7 +26,8 @@ class ReconJob : public QObject {
   const jobs::ReconResult& result() const { return *result_; }
 
  Q_SIGNALS:
-  void progressed(QString task, qint64 done, qint64 total);
+  // The method's task, its steps done of total, and its note (e.g. "slice 2/10").
+  void progressed(QString task, qint64 done, qint64 total, QString note);
   void finished();
   void failed(QString message);
   void cancelled();

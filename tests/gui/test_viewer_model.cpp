@@ -170,13 +170,96 @@ TEST(ViewerModel, LinkingCopiesViewAndSameKindDisplay) {
 TEST(ViewerModel, ComparisonCsvHasEveryColumnAndQuotesNames) {
   recon::Metrics m;
   m.psnr = 30.5, m.ssim = 0.9, m.nmse = 0.01;
-  const std::string csv = comparison_csv({{"zf, R 4", RoiStats{1.5, 0.25, 12}, m}, {"ref", std::nullopt, std::nullopt}});
-  EXPECT_EQ(csv, "panel,roi_mean,roi_std,roi_pixels,psnr_db,ssim,nmse\n"
-                 "\"zf, R 4\",1.5,0.25,12,30.5,0.9,0.01\n"
-                 "ref,,,,,,\n");
+  const ComparisonContext context{"'scan', slice 2/3", "x 1-4, y 2-5"};
+  const std::string csv = comparison_csv(
+      {{"zf, R 4", "slice 2/3", RoiStats{1.5, 0.25, 12}, m, ""}, {"ref", "slice 2/3", std::nullopt, std::nullopt, "reference"}},
+      context);
+  EXPECT_EQ(csv, "panel,plane,reference,region,roi_mean,roi_std,roi_pixels,psnr_db,ssim,nmse,note\n"
+                 "\"zf, R 4\",slice 2/3,\"'scan', slice 2/3\",\"x 1-4, y 2-5\",1.5,0.25,12,30.5,0.9,0.01,\n"
+                 "ref,slice 2/3,\"'scan', slice 2/3\",,,,,,,,reference\n");
   test::TempDir dir;
-  write_comparison_csv(dir / "c.csv", {}, false);
-  EXPECT_FILE_ERROR(write_comparison_csv(dir / "c.csv", {}, false), "c.csv");
+  write_comparison_csv(dir / "c.csv", {}, context, false);
+  EXPECT_FILE_ERROR(write_comparison_csv(dir / "c.csv", {}, context, false), "c.csv");
+}
+
+PanelState image_state(const at::Tensor& data, const std::string& title, ViewKind kind = ViewKind::image) {
+  return make_panel_state(make_view(data, {"slice", "y", "x"}, title, kind));
+}
+
+TEST(ViewerModel, ComparisonScoresOnlyImagesAtTheReferencesSlice) {
+  const at::Tensor truth = at::rand({4, 16, 16}) + 0.5;
+  PanelState reference = image_state(truth, "reference");
+  PanelState close = image_state(truth + 0.01 * at::randn({4, 16, 16}), "close");
+  PanelState std_map = image_state(at::rand({4, 16, 16}), "std", ViewKind::uncertainty);
+  PanelState small = image_state(at::rand({4, 8, 8}), "small");
+  reference.position.index[0] = 2;
+  close.position.index[0] = 0;  // unlinked: shows another slice
+  const auto rows = compare_panels({&reference, &close, &std_map, &small}, &reference, std::nullopt);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0].note, "reference");
+  EXPECT_FALSE(rows[0].metrics);
+  ASSERT_TRUE(rows[1].metrics);
+  EXPECT_EQ(rows[1].plane, "slice 3/4");  // scored where the reference is
+  EXPECT_NE(rows[1].note.find("shows slice 1/4"), std::string::npos) << rows[1].note;
+  const recon::Metrics expected = recon::compare_images(truth[2].unsqueeze(0), at::abs(close.array.data[2]).unsqueeze(0));
+  EXPECT_NEAR(rows[1].metrics->psnr, expected.psnr, 1e-9);
+  EXPECT_FALSE(rows[2].metrics);  // an uncertainty map is not an image of the anatomy
+  EXPECT_NE(rows[2].note.find("uncertainty"), std::string::npos);
+  EXPECT_FALSE(rows[3].metrics);
+  EXPECT_NE(rows[3].note.find("8x8"), std::string::npos) << rows[3].note;
+  // A reference that is not an image scores nothing.
+  EXPECT_FALSE(compare_panels({&std_map, &close}, &std_map, std::nullopt)[1].metrics);
+}
+
+TEST(ViewerModel, AKspaceFilesReferenceIsItsOwnReferenceImage) {
+  // As `ambient recon --reference auto`: the file's reference series, not its zero-filled RSS.
+  const at::Tensor truth = at::rand({2, 16, 16}) + 0.5;
+  ViewArray file_reference = make_view(truth, {"slice", "y", "x"}, "scan reference", ViewKind::image);
+  file_reference.scan_reference = true;
+  PanelState scan = make_panel_state(make_view(truth * 0.5, {"slice", "y", "x"}, "scan", ViewKind::image), {file_reference});
+  PanelState same = image_state(truth, "truth");
+  EXPECT_EQ(&scoring_reference(scan), &scan.related[0]);
+  const auto rows = compare_panels({&scan, &same}, &scan, std::nullopt);
+  ASSERT_TRUE(rows[1].metrics);
+  EXPECT_GT(rows[1].metrics->psnr, 100);  // identical to the file's reference
+}
+
+TEST(ViewerModel, OrientationTurnsAndMirrorsTheDisplayedPlaneOnly) {
+  PanelState s = image_state(ramp({1, 3, 5}), "r");
+  const at::Tensor native = at::real(native_plane(s));
+  for (int turns = 0; turns < 4; ++turns)
+    for (bool mirrored : {false, true}) {
+      s.orientation = {turns, mirrored};
+      // torch: rot90 with dims (1, 0) turns clockwise in row-down image coordinates.
+      at::Tensor expected = mirrored ? native.flip({1}) : native;
+      expected = at::rot90(expected, turns, {1, 0});
+      const at::Tensor shown = at::real(current_plane(s));
+      ASSERT_TRUE(at::equal(shown, expected)) << turns << " " << mirrored;
+      for (int64_t y = 0; y < shown.size(0); ++y)
+        for (int64_t x = 0; x < shown.size(1); ++x) {
+          const auto [nx, ny] = native_pixel(s, x, y);
+          EXPECT_EQ(native[ny][nx].item<float>(), shown[y][x].item<float>()) << turns << mirrored << x << y;
+        }
+      // A mirror of what is shown, and a quarter turn of it.
+      PanelState m = s;
+      m.orientation = flipped(s.orientation);
+      EXPECT_TRUE(at::equal(at::real(current_plane(m)), shown.flip({1})));
+      m.orientation = turned(s.orientation, 1);
+      EXPECT_TRUE(at::equal(at::real(current_plane(m)), at::rot90(shown, 1, {1, 0})));
+    }
+}
+
+TEST(ViewerModel, LinkingSkipsTheSourcesDisplayedAxesAndSharesTheColormap) {
+  PanelState a = image_state(at::rand({5, 8, 8}), "a");
+  PanelState b = image_state(at::rand({5, 8, 8}), "b");
+  b.position.index[0] = 3;
+  a.position.x_axis = 0, a.position.y_axis = 1;  // a shows slice x y: its slice index means nothing
+  a.colormap = Colormap::viridis;
+  a.orientation = {1, true};
+  copy_linked(a, b);
+  EXPECT_EQ(b.position.index[0], 3);
+  EXPECT_EQ(b.colormap, Colormap::viridis);
+  EXPECT_EQ(b.orientation, (Orientation{1, true}));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <QFile>
 #include <QImage>
 #include <QMimeData>
+#include <QScrollBar>
 #include <QMouseEvent>
 #include <QSignalSpy>
 #include <QTest>
@@ -23,9 +24,13 @@
 #include "model/comparison.hpp"
 #include "test_support.hpp"
 #include "viewer_test_data.hpp"
+#include "ambient/recon/classical.hpp"
+#include "widgets/comparison_table.hpp"
 #include "widgets/control_panel.hpp"
+#include "widgets/panel_grid.hpp"
 #include "widgets/main_window.hpp"
 #include "widgets/recon_dialog.hpp"
+#include "widgets/recon_runner.hpp"
 
 namespace ambient::gui {
 namespace {
@@ -276,7 +281,99 @@ TEST_F(Viewer, RegionStatisticsAndMetricsAgainstTheReference) {
   ASSERT_TRUE(window.export_comparison(csv));
   QFile f(csv);
   ASSERT_TRUE(f.open(QIODevice::ReadOnly));
-  EXPECT_EQ(f.readAll().toStdString(), comparison_csv(rows));
+  EXPECT_EQ(f.readAll().toStdString(), comparison_csv(rows, window.comparison_context()));
+  EXPECT_NE(window.comparison_context().region.find("x 10-30, y 12-20"), std::string::npos);
+  EXPECT_TRUE(window.comparison_table()->heading().contains("phantom.h5")) << window.comparison_table()->heading().toStdString();
+}
+
+TEST_F(Viewer, OnlyAnImageCanBeTheReference) {
+  open(scan);
+  ImagePanel* k = window.show_related(ViewKind::kspace);
+  ASSERT_TRUE(k);
+  EXPECT_FALSE(window.set_reference(k));
+  EXPECT_TRUE(window.last_error().contains("only an image panel")) << window.last_error().toStdString();
+  EXPECT_EQ(window.reference(), nullptr);
+}
+
+TEST_F(Viewer, ManyPanelsNeverGrowTheWindowTheGridScrolls) {
+  window.resize(1000, 700);
+  for (int i = 0; i < 17; ++i) open(scan);
+  QApplication::processEvents();
+  EXPECT_EQ(window.size(), QSize(1000, 700));
+  EXPECT_LE(window.minimumSizeHint().width(), 1000);
+  EXPECT_LE(window.minimumSizeHint().height(), 700);
+  auto* grid = window.panel_grid();
+  EXPECT_LE(grid->columns(), 5);
+  EXPECT_GT(grid->verticalScrollBar()->maximum(), 0) << "17 panels do not fit: the grid scrolls";
+  for (auto* p : window.panels()) EXPECT_GE(p->width(), PanelGrid::min_panel_width);
+  // Long titles are elided, never widen a panel; the full title is the tooltip.
+  EXPECT_EQ(window.panels()[0]->full_title().left(11), "phantom.h5 ");
+}
+
+TEST_F(Viewer, TurnAndMirrorActOnLinkedPanelsAndTheReadoutKeepsArrayCoordinates) {
+  ImagePanel* a = open(scan);
+  ImagePanel* b = open(scan);
+  window.set_linked(true);
+  window.select(a);
+  window.turn(+1);
+  window.mirror();
+  const at::Tensor native = at::real(native_plane(a->state()));
+  const at::Tensor expected = at::rot90(native, 1, {1, 0}).flip({1});
+  EXPECT_TRUE(at::equal(at::real(current_plane(a->state())), expected));
+  EXPECT_EQ(b->state().orientation, a->state().orientation);
+  EXPECT_TRUE(a->full_title().contains("turned 90° right, mirrored")) << a->full_title().toStdString();
+  // Displayed pixel (5, 7) is stored pixel native_pixel(5, 7): the readout names the stored one.
+  const auto [x, y] = native_pixel(a->state(), 5, 7);
+  mouse(a->canvas(), QEvent::MouseMove, a->canvas()->to_widget({5.5, 7.5}), Qt::NoButton, Qt::NoButton);
+  EXPECT_TRUE(window.pixel_readout().contains(QString("x %1  y %2").arg(x).arg(y))) << window.pixel_readout().toStdString();
+}
+
+TEST_F(Viewer, FigureExportAtNativeResolutionAsPngAndPdf) {
+  ImagePanel* a = open(scan);
+  open(scan);
+  window.set_reference(a);
+  FigureOptions options;
+  options.scale = 3;
+  const QString png = QString::fromStdString(dir / "figure.png"), pdf = QString::fromStdString(dir / "figure.pdf");
+  ASSERT_TRUE(window.export_figure(png, options)) << window.last_error().toStdString();
+  const QImage figure(png);
+  ASSERT_FALSE(figure.isNull());
+  // Every panel's 48 x 48 plane at 3 screen pixels a pixel, plus titles, bars and numbers.
+  EXPECT_GE(figure.width(), 2 * 48 * 3);
+  EXPECT_GE(figure.height(), 48 * 3);
+  // The first panel's image, pixel for pixel: no selection frame, no crosshair.
+  const QImage plane = render_plane(a->state());
+  bool found = false;
+  for (int y0 = 0; y0 + 48 * 3 <= figure.height() && !found; ++y0)
+    for (int x0 = 0; x0 < 40 && !found; ++x0) {
+      bool same = true;
+      for (int y = 0; y < 48 && same; y += 5)
+        for (int x = 0; x < 48 && same; x += 5) same = figure.pixel(x0 + 3 * x + 1, y0 + 3 * y + 1) == plane.pixel(x, y);
+      found = same;
+    }
+  EXPECT_TRUE(found) << "the panel's pixels are in the figure at 3x";
+  ASSERT_TRUE(window.export_figure(pdf, options)) << window.last_error().toStdString();
+  QFile f(pdf);
+  ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+  EXPECT_TRUE(f.read(5) == "%PDF-");
+  EXPECT_FALSE(window.export_figure(QString::fromStdString(dir / "figure.bmp"), options));
+  EXPECT_TRUE(window.last_error().contains(".png or .pdf")) << window.last_error().toStdString();
+}
+
+TEST(ViewerText, ProgressSaysSliceAndTimeLeftAndTitlesNameTheMask) {
+  EXPECT_EQ(progress_text("posterior sampling", 25, 100, "slice 2/4, residual 0.1", 10),
+            "posterior sampling 25 %, slice 2/4, about 30 s left");
+  EXPECT_EQ(progress_text("l1-wavelet", 0, 300, "", 0), "l1-wavelet 0 %");
+  jobs::ReconRequest r;
+  r.method = "cs";
+  r.mask.pattern = "poisson", r.mask.options.acceleration = 6, r.mask.options.calibration = 16, r.mask.options.seed = 7;
+  jobs::ReconSummary summary;
+  summary.acceleration = 5.8;
+  summary.lambdas = {0.005};
+  EXPECT_EQ(result_title(r, summary), "cs poisson R 6 ACS 16 seed 7 λ 0.005");
+  r.mask.pattern.clear();
+  r.options.automatic_lambda = true;
+  EXPECT_EQ(result_title(r, summary), "cs as acquired (R 5.8) λ auto");
 }
 
 TEST_F(Viewer, PixelReadoutAndCrosshair) {
@@ -298,7 +395,7 @@ TEST_F(Viewer, ExportsThePanelAndTheGridAsDisplayed) {
   ASSERT_TRUE(window.export_panel(window.current_panel(), panel));
   const QImage g(grid), p(panel);
   ASSERT_FALSE(g.isNull());
-  EXPECT_EQ(g.size(), window.centralWidget()->size() * window.devicePixelRatio());
+  EXPECT_EQ(g.size(), window.panel_grid()->content()->size() * window.devicePixelRatio());
   EXPECT_EQ(p.size(), window.current_panel()->size() * window.devicePixelRatio());
   std::set<QRgb> colours;
   for (int y = 0; y < g.height(); y += 3)
@@ -327,7 +424,7 @@ TEST_F(Viewer, ReconstructionRunsInTheBackgroundAndOpensItsResult) {
   EXPECT_TRUE(ended.takeFirst().at(0).toBool());
   ASSERT_EQ(window.panels().size(), 2u);
   ImagePanel* result = window.panels().back();
-  EXPECT_TRUE(result->title().startsWith("zf R")) << result->title().toStdString();
+  EXPECT_EQ(result->title(), "zf random R 4 ACS 8 seed 0");
   ASSERT_TRUE(related_of_kind(result->state(), ViewKind::mask));
   // The same request through the CLI gives the same image: one pipeline.
   const auto cli = test::ambient("recon " + scan + " -o " + (dir / "zf.nii") +
@@ -400,6 +497,11 @@ TEST_F(Viewer, ReadmeTourOnTheBundledSample) {
     combos[1]->setCurrentText("random");
     const jobs::ReconRequest request = dialog.request();
     EXPECT_EQ(request.mask.options.acceleration, 4);
+    if (QString(method) == "cs") {  // the weight and iterations the method table states
+      ASSERT_TRUE(request.options.lambda && request.options.iterations);
+      EXPECT_EQ(*request.options.lambda, recon::kCsDefaults.lambda);
+      EXPECT_EQ(*request.options.iterations, recon::kCsDefaults.iterations);
+    }
     ASSERT_TRUE(window.start_reconstruction(request));
     ASSERT_TRUE(wait_for_job(ended));
     ASSERT_TRUE(ended.takeFirst().at(0).toBool()) << window.last_error().toStdString();
