@@ -10,8 +10,9 @@
 #           column), the prior Ambient can ship as its default
 #   export  each finished prior exported to $PRIOR_STORE/corpus-{ambient-r2,clean,open-ambient-r2}.pt
 #   eval    SPLIT (test) subjects at R = 4 and 8 (scripts/corpus-eval.py): zf, cs over a lambda
-#           sweep and at its default, adps with the corpus ambient prior and dps with the
-#           corpus clean prior (their default samplers), adps with the Colin27 default prior
+#           sweep and at its default, adps with the corpus ambient prior, with the open-licence
+#           one (the default prior) and dps with the corpus clean prior (their default
+#           samplers), adps with the former Colin27 default prior
 # Usage: scripts/reproduce-corpus-results.sh [STAGE...]   (default: every stage in order)
 # Environment: STEPS (4000), RANKS (1; 2 data-parallel processes), SPLIT (test), ACCELS ("4 8"),
 #   SAMPLES (4), AMBIENT (build/ambient), PRIOR_STORE (data-samples/priors), RESULTS (results),
@@ -105,6 +106,7 @@ stage_eval() {
   AMBIENT=$ambient /usr/bin/python3 scripts/corpus-eval.py --corpus "$corpus" --split "$split" --accel $accels \
     --out "$results/corpus-$split" --doc "$doc" --title "Cross-subject results: priors on subjects they never saw" \
     --method "adps-corpus=--method adps --prior $store/corpus-ambient-r2.pt ${p[*]}" \
+    --method "adps-open=--method adps --prior $store/corpus-open-ambient-r2.pt ${p[*]}" \
     --method "dps-corpus-clean=--method dps --prior $store/corpus-clean.pt ${p[*]}" \
     --method "adps-colin27=--method adps --prior $store/ambient-colin27-r2.pt ${p[*]}"
 }

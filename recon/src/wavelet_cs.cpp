@@ -124,9 +124,10 @@ Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options,
   const int64_t per_slice = iterations * (automatic ? 1 + kSearch.trials : 1);  // an upper bound with auto
   progress.begin("l1-wavelet", kspace.slices() * per_slice);
   int64_t done = 0;
+  std::string where = automatic ? "choosing lambda" : "";  // the note beside the count
   auto after_iteration = [&](int) {
     progress.throw_if_cancelled();
-    progress.update(++done);
+    progress.update(++done, where);
   };
   // Auto needs every slice's problem (and coil maps) at once; a fixed weight takes them in turn.
   std::vector<SliceProblem> problems;
@@ -137,6 +138,7 @@ Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options,
   Reconstruction result;
   std::vector<at::Tensor> slices;
   for (int64_t s = 0; s < kspace.slices(); ++s) {
+    where = "slice " + std::to_string(s + 1) + "/" + std::to_string(kspace.slices());
     const SliceProblem p = automatic ? std::move(problems[s]) : slice_problem(kspace, s, options);
     const SenseOperator a(p.maps, p.mask);
     const at::Tensor aty = a.adjoint(p.y);

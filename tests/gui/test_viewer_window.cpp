@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <QApplication>
+#include <QCheckBox>
 #include <QComboBox>
+#include <QLineEdit>
 #include <QSlider>
 #include <QDir>
 #include <QDoubleSpinBox>
@@ -358,6 +360,33 @@ TEST_F(Viewer, FigureExportAtNativeResolutionAsPngAndPdf) {
   EXPECT_TRUE(f.read(5) == "%PDF-");
   EXPECT_FALSE(window.export_figure(QString::fromStdString(dir / "figure.bmp"), options));
   EXPECT_TRUE(window.last_error().contains(".png or .pdf")) << window.last_error().toStdString();
+}
+
+TEST_F(Viewer, DialogAsksSlicesWeightAndIterationsInPlainWords) {
+  ReconDialog dialog(QString::fromStdString(scan));
+  auto* method = dialog.findChildren<QComboBox*>()[0];
+  for (int i = 0; i < method->count(); ++i)
+    EXPECT_FALSE(method->itemText(i).contains("--")) << method->itemText(i).toStdString();
+  method->setCurrentIndex(method->findData("sense"));
+  auto* slices = dialog.findChildren<QLineEdit*>()[0];
+  slices->setText("1:3");
+  auto* automatic = dialog.findChild<QCheckBox*>();
+  ASSERT_TRUE(automatic);
+  automatic->setChecked(true);
+  jobs::ReconRequest r = dialog.request();
+  EXPECT_EQ(r.slices, "1:3");
+  EXPECT_TRUE(r.options.automatic_lambda);
+  EXPECT_FALSE(r.options.lambda);
+  EXPECT_EQ(r.options.iterations, recon::kSenseDefaults.iterations);
+  automatic->setChecked(false);
+  r = dialog.request();
+  EXPECT_EQ(r.options.lambda, recon::kSenseDefaults.lambda);
+  // Carried over to the next dialog as the user left it.
+  r.options.lambda = 0.02;
+  ReconDialog again(QString::fromStdString(scan));
+  again.set_request(r);
+  EXPECT_EQ(again.request().options.lambda, 0.02);
+  EXPECT_EQ(again.request().slices, "1:3");
 }
 
 TEST(ViewerText, ProgressSaysSliceAndTimeLeftAndTitlesNameTheMask) {
