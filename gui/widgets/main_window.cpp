@@ -199,18 +199,17 @@ void MainWindow::set_crosshair_enabled(bool enabled) {
 }
 
 void MainWindow::turn(int quarter_turns) {
-  if (!current_) return;
-  PanelState s = current_->state();
-  s.orientation = turned(s.orientation, quarter_turns);
-  s.zoom = 0, s.centre_x = s.centre_y = -1;  // the old centre means another place now
-  change_state(current_, s);
+  if (current_) reorient(turned(current_->state().orientation, quarter_turns));
 }
 
 void MainWindow::mirror() {
-  if (!current_) return;
+  if (current_) reorient(flipped(current_->state().orientation));
+}
+
+void MainWindow::reorient(Orientation orientation) {
   PanelState s = current_->state();
-  s.orientation = flipped(s.orientation);
-  s.zoom = 0, s.centre_x = s.centre_y = -1;
+  s.orientation = orientation;
+  s.zoom = 0, s.centre_x = s.centre_y = -1;  // the old centre means another place now: fit
   change_state(current_, s);
 }
 

@@ -104,6 +104,7 @@ class MainWindow : public QMainWindow {
   void build_menus();
   void show_opened(const QString& path, std::vector<ViewArray> views);
   void relayout();
+  void reorient(Orientation orientation);  // the current panel's, and linked panels'
   void show_error(const QString& message);
   void remember_recent(const QString& path);
   void update_recent_menu();
