@@ -10,7 +10,7 @@ from results_common import comparison_figure, metric_table, read_rows, reference
 
 scan, out = sys.argv[1:3]
 methods = ["zf", "cs", "adps"]
-middle = 1  # colin27-axial-8ch.h5 holds 3 slices
+middle = 1  # the demo scan holds 3 slices
 images = [(title, np.load(f"{out}/{m}.npy")[middle]) for title, m in zip(["zero-filled", "CS", "A-DPS"], methods)]
 comparison_figure(f"{out}/comparison.png", reference_slice(scan, middle), images,
                   std=np.load(f"{out}/adps-std.npy")[middle])

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The main job on a held-out sample: data-samples/colin27-axial-8ch.h5 (3 fully sampled axial
-# slices from the held-out slab: no training slice comes within 5 mm of them) undersampled at
-# R = 8 (random lines, 12 ACS lines), reconstructed with zf, cs and adps (the bundled default
-# prior, data-samples/priors/, 4 posterior samples) and scored against the fully sampled
-# image. Writes into out/demo/: zf.png, cs.png, adps.png, adps-std.png, the arrays (.npy),
+# The main job on a subject no shipped prior saw: data-samples/dcmqa-t1-axial-8ch.h5 (3 fully
+# sampled axial slices of a real T1 head from the training corpus's test split, simulated 8
+# coils; data-samples/make-demo-sample.sh) undersampled at R = 8 (random lines, 12 ACS lines),
+# reconstructed with zf, cs and adps (the bundled default prior, data-samples/priors/, 4
+# posterior samples) and scored against the fully sampled image. Writes into out/demo/: zf.png, cs.png, adps.png, adps-std.png, the arrays (.npy),
 # comparison.png (reference, the three methods, the A-DPS std and the error maps) and
 # metrics.md (PSNR / SSIM / NRMSE per method, also printed).
 # Environment: ACCEL (8), SAMPLES (4), OUT (out/demo), AMBIENT (build/ambient).
@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 ambient=${AMBIENT:-$root/build/ambient}
 out=${OUT:-$root/out/demo}
-scan=$root/data-samples/colin27-axial-8ch.h5
+scan=$root/data-samples/dcmqa-t1-axial-8ch.h5
 mkdir -p "$out"
 common=(--mask random --accel "${ACCEL:-8}" --acs 12 --seed 7 --reference auto --force)
 for method in zf cs adps; do

@@ -9,9 +9,9 @@
 
 namespace ambient::cli {
 
-void add_read_options(CLI::App& c, io::ReadOptions& read) {
-  c.add_flag("--remove-oversampling", read.ismrmrd.remove_oversampling,
-             "ISMRMRD: crop the readout to the header's reconstruction matrix on reading");
+void add_read_options(CLI::App& c, jobs::ScanReadOptions& read) {
+  c.add_flag("--remove-oversampling", read.remove_oversampling,
+             "crop the readout to the header's reconstruction matrix on reading (ISMRMRD, fastMRI)");
   c.add_option("--repetition", read.ismrmrd.repetition, "ISMRMRD: which repetition to read")
       ->capture_default_str();
   c.add_option("--contrast", read.ismrmrd.contrast, "ISMRMRD: which contrast to read")

@@ -7,6 +7,7 @@
 
 #include "ambient/core/progress.hpp"
 #include "ambient/io/formats.hpp"
+#include "ambient/jobs/scan_reading.hpp"
 #include "ambient/recon/espirit.hpp"
 #include "ambient/recon/masks.hpp"
 #include "ambient/recon/metrics.hpp"
@@ -24,7 +25,7 @@ struct GlobalOptions {
 // otherwise, JSON lines with --json, nothing with --quiet.
 std::unique_ptr<Progress> make_progress(const GlobalOptions& global);
 
-void add_read_options(CLI::App& command, io::ReadOptions& read);
+void add_read_options(CLI::App& command, jobs::ScanReadOptions& read);
 void add_write_options(CLI::App& command, io::WriteOptions& write);
 // --as auto|kspace|image: how to interpret plain arrays.
 void add_kind_option(CLI::App& command, io::DataKind& kind);

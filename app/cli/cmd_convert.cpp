@@ -12,7 +12,7 @@ namespace ambient::cli {
 void register_convert(CLI::App& app, const GlobalOptions& global) {
   struct Args {
     std::string input, output;
-    io::ReadOptions read;
+    jobs::ScanReadOptions read;
     io::WriteOptions write;
     io::DataKind kind = io::DataKind::automatic;
     std::string slices;

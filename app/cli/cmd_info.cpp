@@ -9,7 +9,7 @@ namespace ambient::cli {
 void register_info(CLI::App& app, const GlobalOptions& global) {
   struct Args {
     std::vector<std::string> files;
-    io::ReadOptions read;
+    jobs::ScanReadOptions read;
     bool header = false;
     io::DataKind kind = io::DataKind::automatic;
   };

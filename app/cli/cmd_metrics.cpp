@@ -11,7 +11,7 @@ void register_metrics(CLI::App& app, const GlobalOptions& global) {
   struct Args {
     std::string reference, image, crop;
     recon::MetricOptions options;
-    io::ReadOptions read;
+    jobs::ScanReadOptions read;
   };
   auto a = std::make_shared<Args>();
   CLI::App* c = app.add_subcommand("metrics", "compare an image with a reference");

@@ -36,15 +36,6 @@ bool is_auxiliary(const AcquisitionBuffer& a) {
   return false;
 }
 
-// Centred 1D transform along the last axis (readout oversampling removal).
-at::Tensor crop_readout(const at::Tensor& k, int64_t nx) {
-  const auto shifted = at::fft_ifftshift(k, {-1});
-  auto image = at::fft_fftshift(at::fft_ifft(shifted, c10::nullopt, -1, "ortho"), {-1});
-  image = image.narrow(-1, k.size(-1) / 2 - nx / 2, nx);
-  return at::fft_fftshift(at::fft_fft(at::fft_ifftshift(image, {-1}), c10::nullopt, -1, "ortho"),
-                          {-1});
-}
-
 // What a first pass over the acquisition headers finds: the counts, the coil count, the
 // noise scans and the dwell times.
 struct Survey {
@@ -150,17 +141,6 @@ Grid grid_acquisitions(const ISMRMRD_Dataset* dset, int64_t n_acq, const HeaderS
   return g;
 }
 
-// Crops the readout to the header's reconstruction matrix (and field of view) where it is
-// smaller than the encoded one; a line measured anywhere stays measured.
-void remove_readout_oversampling(KSpace& k, const HeaderSummary& header) {
-  const int64_t nx = k.data.size(-1), recon_nx = header.geometry.recon_matrix[0];
-  if (!(recon_nx > 0 && recon_nx < nx)) return;
-  k.data = crop_readout(k.data, recon_nx);
-  k.mask = k.mask.any(-1, true).expand({k.mask.size(0), k.mask.size(1), recon_nx}).contiguous();
-  k.geometry.encoded_matrix[0] = recon_nx;
-  k.geometry.encoded_fov_mm[0] = header.geometry.recon_fov_mm[0];
-}
-
 }  // namespace
 
 KSpace read_ismrmrd(const std::string& path, const IsmrmrdReadOptions& options, IsmrmrdCounts* counts_out) {
@@ -185,7 +165,6 @@ KSpace read_ismrmrd(const std::string& path, const IsmrmrdReadOptions& options, 
   const at::Tensor data = grid.data / grid.hits.clamp_min(1).unsqueeze(1);  // averages are averaged
   out.mask = (grid.hits > 0) & mask_from_zeros(data);
   out.data = data;
-  if (options.remove_oversampling) remove_readout_oversampling(out, header);
   out.data = out.data.contiguous();
   for (int64_t y = 0; y < static_cast<int64_t>(grid.calibration_line.size()); ++y)
     if (grid.calibration_line[y]) out.calibration_lines.push_back(y);

@@ -60,6 +60,14 @@ at::Tensor ifft2c_aten(const at::Tensor& kspace) {
                           kLastTwo);
 }
 
+at::Tensor fft1c(const at::Tensor& image, int64_t dim) {
+  return at::fft_fftshift(at::fft_fft(at::fft_ifftshift(image, {dim}), c10::nullopt, dim, "ortho"), {dim});
+}
+
+at::Tensor ifft1c(const at::Tensor& kspace, int64_t dim) {
+  return at::fft_fftshift(at::fft_ifft(at::fft_ifftshift(kspace, {dim}), c10::nullopt, dim, "ortho"), {dim});
+}
+
 at::Tensor fft2c(const at::Tensor& image) {
   return fftw_serves(image) ? CentredFftw::apply(image, false) : fft2c_aten(image);
 }

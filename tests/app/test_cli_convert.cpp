@@ -1,6 +1,10 @@
 // `ambient convert` against the bart command and numpy, both directions.
+#include <cmath>
+#include <nlohmann/json.hpp>
+
 #include "ambient/io/formats.hpp"
 #include "ambient/io/npy.hpp"
+#include "ambient/recon/classical.hpp"
 #include "test_support.hpp"
 
 namespace ambient::test {
@@ -16,6 +20,25 @@ TEST(CliConvert, BartReadsOurCflOfTheRealBrain) {
   // Values as bart prints them equal the source array (coil, kx, ky) in BART's order.
   const at::Tensor source = io::read_npy(npy).permute({0, 2, 1}).flatten();
   EXPECT_TRUE(at::allclose(bart_show_values(dir / "brain"), source, 1e-6, 1e-6));
+}
+
+TEST(CliConvert, RemoveOversamplingCropsTheReadoutAsTheToolsReconDoes) {
+  // ISMRMRD's generator oversamples the readout twice (128 for a 64 recon matrix); its own
+  // reconstruction crops the image to 64. Ours crops k-space on reading (recon's 1D FFT).
+  TempDir dir;
+  const std::string raw = dir / "sl.h5";
+  ASSERT_EQ(run(std::string(AMBIENT_SHEPP_LOGAN) + " -o " + raw + " -m 64 -c 4 -n 0").exit_code, 0);
+  const auto info = ambient("--json info --remove-oversampling " + raw);
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  const auto geometry = nlohmann::json::parse(info.output.substr(info.output.find('{')))["geometry"];
+  EXPECT_EQ(geometry["encoded_matrix"][0], 64) << info.output;
+  EXPECT_EQ(geometry["encoded_fov_mm"][0], geometry["recon_fov_mm"][0]) << info.output;
+  ASSERT_EQ(ambient("convert --remove-oversampling " + raw + " " + (dir / "cropped.npy")).exit_code, 0);
+  const io::KSpace cropped = io::read_kspace(dir / "cropped.npy");
+  EXPECT_EQ(cropped.nx(), 64);
+  const at::Tensor full = recon::zero_filled_rss(io::read_kspace(raw))[0].narrow(1, 32, 64);
+  // The cropped k-space's image is the full image's centre, scaled by sqrt(64 / 128) (orthonormal FFTs).
+  EXPECT_LT(nrmse(recon::zero_filled_rss(cropped)[0] * std::sqrt(2.0), full), 1e-5);
 }
 
 TEST(CliConvert, WeReadBartsPhantomExactly) {

@@ -11,7 +11,7 @@ namespace ambient::jobs {
 EspiritSummary estimate_coil_maps(const EspiritRequest& r, Progress& progress) {
   io::check_writable(r.output, r.write.overwrite);
   if (!r.eigenvalues.empty()) io::check_writable(r.eigenvalues, r.write.overwrite);
-  const io::KSpace k = io::read_kspace(r.input, r.read);
+  const io::KSpace k = read_scan(r.input, r.read);
   std::vector<at::Tensor> maps, values;
   EspiritSummary s;
   progress.begin("espirit", k.slices());
@@ -55,7 +55,7 @@ MaskSummary make_mask_file(const MaskRequest& r) {
 }
 
 recon::Metrics compare_files(const std::string& reference, const std::string& image,
-                             const recon::MetricOptions& options, const io::ReadOptions& read) {
+                             const recon::MetricOptions& options, const ScanReadOptions& read) {
   const at::Tensor ref = io::read_image(reference, read).data;
   const at::Tensor img = io::read_image(image, read).data;
   if (ref.sizes() != img.sizes())

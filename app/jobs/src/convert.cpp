@@ -6,7 +6,7 @@
 namespace ambient::jobs {
 
 ConvertResult convert(const std::string& input, const std::string& output,
-                      const io::ReadOptions& read, const io::WriteOptions& write, io::DataKind kind, const std::string& slices) {
+                      const ScanReadOptions& read, const io::WriteOptions& write, io::DataKind kind, const std::string& slices) {
   const io::FileFormat in = io::detect_format(input);
   const io::FileFormat out = io::output_format(output, write.format);
   ConvertResult result;
@@ -17,8 +17,8 @@ ConvertResult convert(const std::string& input, const std::string& output,
   if (result.kind == io::DataKind::kspace) {
     if (!io::holds_kspace(out))
       throw FileError(output, io::format_name(out) + " files cannot hold k-space");
-    const io::KSpace k = slices.empty() ? io::read_kspace(input, read)
-                                        : select_slices(io::read_kspace(input, read), slices, input);
+    const io::KSpace k = slices.empty() ? read_scan(input, read)
+                                        : select_slices(read_scan(input, read), slices, input);
     const bool rich = out == io::FileFormat::ismrmrd || out == io::FileFormat::fastmri;
     if (!rich && k.noise.defined()) result.dropped.push_back("noise scans");
     if (!rich && k.reference.defined()) result.dropped.push_back("reference image");
@@ -31,7 +31,7 @@ ConvertResult convert(const std::string& input, const std::string& output,
   io::ImageVolume image;
   if (io::holds_kspace(in) && in != io::FileFormat::cfl && in != io::FileFormat::npy) {
     // A raw-data file converted to an image format: its reference image, when it has one.
-    const io::KSpace k = io::read_kspace(input, read);
+    const io::KSpace k = read_scan(input, read);
     if (!k.reference.defined())
       throw FileError(input, "holds k-space and no reference image; reconstruct it with "
                              "`ambient recon` to get an image");

@@ -7,6 +7,7 @@
 #include "ambient/core/error.hpp"
 #include "ambient/jobs/prior_tools.hpp"
 #include "ambient/recon/mask_analysis.hpp"
+#include "ambient/recon/readout.hpp"
 
 namespace ambient::jobs {
 
@@ -71,7 +72,7 @@ void print(std::ostringstream& out, const json& j, int indent) {
 
 }  // namespace
 
-json describe_file(const std::string& path, const io::ReadOptions& options, io::DataKind kind,
+json describe_file(const std::string& path, const ScanReadOptions& options, io::DataKind kind,
                    bool with_header) {
   if (is_prior_file(path)) {
     json out = {{"path", path}};  // the description names its format: ambient-prior
@@ -87,7 +88,7 @@ json describe_file(const std::string& path, const io::ReadOptions& options, io::
     return out;
   }
   if (kind == io::DataKind::kspace) {
-    out.update(describe_kspace(io::read_kspace(path, options), with_header));
+    out.update(describe_kspace(read_scan(path, options), with_header));
     return out;
   }
   if (format == io::FileFormat::ismrmrd) {
@@ -95,7 +96,9 @@ json describe_file(const std::string& path, const io::ReadOptions& options, io::
     if (!series.empty()) out["image_series"] = series;
     io::IsmrmrdCounts counts;
     try {
-      out.update(describe_kspace(io::read_ismrmrd(path, options.ismrmrd, &counts), with_header));
+      io::KSpace k = io::read_ismrmrd(path, options.ismrmrd, &counts);
+      if (options.remove_oversampling) recon::remove_readout_oversampling(k);
+      out.update(describe_kspace(k, with_header));
     } catch (const FileError&) {
       if (series.empty()) throw;  // an image-only ISMRMRD file (a reconstruction)
       out.update(describe_image(io::read_ismrmrd_images(path, options.image_series, options.ismrmrd.group)));
@@ -111,7 +114,7 @@ json describe_file(const std::string& path, const io::ReadOptions& options, io::
     // Plain arrays (.npy, .cfl) may hold k-space or images: complex data is taken as
     // k-space unless it does not fit the k-space layout.
     try {
-      out.update(describe_kspace(io::read_kspace(path, options), with_header));
+      out.update(describe_kspace(read_scan(path, options), with_header));
       return out;
     } catch (const FileError&) {
       if (format == io::FileFormat::fastmri) throw;

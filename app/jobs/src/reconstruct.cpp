@@ -141,7 +141,7 @@ ReconSummary reconstruct(const ReconRequest& r, Progress& progress) {
 
 ReconResult run_reconstruction(const ReconRequest& r, const recon::Reconstructor& method, Progress& progress) {
   const auto start = std::chrono::steady_clock::now();
-  io::KSpace original = io::read_kspace(r.input, r.read);
+  io::KSpace original = read_scan(r.input, r.read);
   if (!r.slices.empty()) original = select_slices(original, r.slices, r.input);
   if (r.prewhiten) {
     if (!original.noise.defined()) throw FileError(r.input, "has no noise scans to prewhiten with");

@@ -51,7 +51,7 @@ nlohmann::json options_json(const TrainingDataOptions& o) {
                       {"data_sigma", o.data_sigma},
                       {"width", o.width},
                       {"read", {{"axes", o.read.axes}, {"group", o.read.ismrmrd.group},
-                                {"remove_oversampling", o.read.ismrmrd.remove_oversampling},
+                                {"remove_oversampling", o.read.remove_oversampling},
                                 {"repetition", o.read.ismrmrd.repetition}, {"contrast", o.read.ismrmrd.contrast}}}};
   // Only when set, so the data hashes of runs from before the option stay what they were.
   if (e.absorb_phase) j["espirit"]["absorb_phase"] = true;
@@ -80,7 +80,7 @@ struct FileSlices {
 };
 
 FileSlices compute(const std::string& path, const TrainingDataOptions& o, Progress& progress) {
-  io::KSpace k = io::read_kspace(path, o.read);
+  io::KSpace k = read_scan(path, o.read);
   recon::ReconOptions recon_options;
   recon_options.espirit = o.espirit;
   const double noise = o.data_sigma < 0 ? recon::noise_sigma(k.noise) : 0;

@@ -9,9 +9,10 @@
 
 namespace ambient::io {
 
+// The readout is returned as acquired; recon::remove_readout_oversampling crops it to the
+// header's reconstruction matrix (app/jobs' read_scan does, when asked).
 struct IsmrmrdReadOptions {
   std::string group = "dataset";
-  bool remove_oversampling = false;  // crop the readout to the header's recon matrix
   int repetition = 0;                // which repetition / contrast to read
   int contrast = 0;
 };

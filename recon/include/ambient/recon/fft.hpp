@@ -11,6 +11,10 @@ namespace ambient::recon {
 at::Tensor fft2c(const at::Tensor& image);
 at::Tensor ifft2c(const at::Tensor& kspace);
 
+// The centred orthonormal 1D transforms along one axis (ATen's FFT), e.g. the readout.
+at::Tensor fft1c(const at::Tensor& image, int64_t dim);
+at::Tensor ifft1c(const at::Tensor& kspace, int64_t dim);
+
 // The same transforms through ATen only, for comparison and as the reference backend.
 at::Tensor fft2c_aten(const at::Tensor& image);
 at::Tensor ifft2c_aten(const at::Tensor& kspace);

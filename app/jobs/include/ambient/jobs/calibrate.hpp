@@ -5,6 +5,7 @@
 
 #include "ambient/core/progress.hpp"
 #include "ambient/io/formats.hpp"
+#include "ambient/jobs/scan_reading.hpp"
 #include "ambient/recon/espirit.hpp"
 #include "ambient/recon/masks.hpp"
 #include "ambient/recon/metrics.hpp"
@@ -15,7 +16,7 @@ struct EspiritRequest {
   std::string input, output;   // k-space in; maps out (.cfl in BART's layout, or .npy)
   std::string eigenvalues;     // optional eigenvalue maps (any image format)
   recon::EspiritOptions options;
-  io::ReadOptions read;
+  ScanReadOptions read;
   io::WriteOptions write;
 };
 struct EspiritSummary {
@@ -38,6 +39,6 @@ MaskSummary make_mask_file(const MaskRequest& request);
 
 // Metrics of `image` against `reference` (image files of the same shape, magnitudes).
 recon::Metrics compare_files(const std::string& reference, const std::string& image,
-                             const recon::MetricOptions& options, const io::ReadOptions& read = {});
+                             const recon::MetricOptions& options, const ScanReadOptions& read = {});
 
 }  // namespace ambient::jobs

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "ambient/io/formats.hpp"
+#include "ambient/jobs/scan_reading.hpp"
 
 namespace ambient::jobs {
 
@@ -16,7 +17,7 @@ struct ConvertResult {
 // files, and any input written to an image-only format, convert as images. `slices`
 // ("A:B[:STEP]", k-space only) keeps those slices alone.
 ConvertResult convert(const std::string& input, const std::string& output,
-                      const io::ReadOptions& read, const io::WriteOptions& write,
+                      const ScanReadOptions& read, const io::WriteOptions& write,
                       io::DataKind kind = io::DataKind::automatic, const std::string& slices = "");
 
 }  // namespace ambient::jobs

@@ -5,13 +5,14 @@
 #include <string>
 
 #include "ambient/io/formats.hpp"
+#include "ambient/jobs/scan_reading.hpp"
 
 namespace ambient::jobs {
 
 // Format, dimensions, coils, sampling (acceleration, mask pattern, calibration region),
 // noise scans, reference image and header geometry. `with_header` adds the full XML.
 // `kind` forces the interpretation of plain arrays (automatic: complex arrays as k-space).
-nlohmann::json describe_file(const std::string& path, const io::ReadOptions& options = {},
+nlohmann::json describe_file(const std::string& path, const ScanReadOptions& options = {},
                              io::DataKind kind = io::DataKind::automatic, bool with_header = false);
 
 // The same description as indented, human-readable lines.

@@ -9,6 +9,7 @@
 #include "ambient/core/progress.hpp"
 #include "ambient/diffusion/posterior_reconstructor.hpp"
 #include "ambient/io/formats.hpp"
+#include "ambient/jobs/scan_reading.hpp"
 #include "ambient/recon/masks.hpp"
 #include "ambient/recon/metrics.hpp"
 #include "ambient/recon/reconstructor.hpp"
@@ -38,7 +39,7 @@ struct ReconRequest {
   std::string reference;
   std::string metrics_json;          // also write the metrics here
   recon::MetricOptions metric_options;
-  io::ReadOptions read;
+  ScanReadOptions read;
   io::WriteOptions write;
   bool crop_to_recon_matrix = true;  // drop readout oversampling as the header asks
   // The diffusion-prior methods (adps, dps, aos): the prior file and the sampler.

@@ -14,6 +14,7 @@
 #include "ambient/core/progress.hpp"
 #include "ambient/diffusion/training_set.hpp"
 #include "ambient/io/formats.hpp"
+#include "ambient/jobs/scan_reading.hpp"
 #include "ambient/jobs/reconstruct.hpp"
 #include "ambient/recon/espirit.hpp"
 
@@ -38,7 +39,7 @@ struct TrainingDataOptions {
   double data_sigma = -1;
   int64_t width = 0;  // crop / zero-pad images along x (readout) to this width; 0: keep
   std::string cache_dir;  // empty: $AMBIENT_CACHE or ~/.cache/ambient, + /training
-  io::ReadOptions read;
+  ScanReadOptions read;
 };
 
 struct TrainingData {
