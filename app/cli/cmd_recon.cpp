@@ -183,6 +183,8 @@ void run_batch(ReconCommand& cmd, const GlobalOptions& global) {
 
 }  // namespace
 
+// One declaration per option, in the order --help lists them (about 90 lines): cut apart, one
+// command's options would scatter over several functions.
 void register_recon(CLI::App& app, const GlobalOptions& global) {
   auto cmd = std::make_shared<ReconCommand>();
   jobs::ReconRequest& request = cmd->batch.recon;

@@ -11,6 +11,7 @@
 
 namespace ambient::cli {
 
+// One declaration per option, in the order --help lists them (a little over 60 lines).
 void register_simulate(CLI::App& app, const GlobalOptions& global) {
   auto r = std::make_shared<jobs::SimulateRequest>();
   auto slices = std::make_shared<std::string>();

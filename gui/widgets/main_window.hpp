@@ -102,6 +102,9 @@ class MainWindow : public QMainWindow {
 
  private:
   void build_menus();
+  void build_view_menu();
+  void build_compare_and_reconstruct_menus();
+  void build_help_menu();
   void show_opened(const QString& path, std::vector<ViewArray> views);
   void relayout();
   void reorient(Orientation orientation);  // the current panel's, and linked panels'

@@ -22,7 +22,7 @@ namespace {
 constexpr int max_recent = 10;
 }  // namespace
 
-void MainWindow::build_menus() {
+void MainWindow::build_menus() {  // the File menu here, then the others
   QMenu* file = menuBar()->addMenu("&File");
   file->addAction("&Open...", QKeySequence::Open, this, [this] {
     const QStringList paths = QFileDialog::getOpenFileNames(
@@ -57,6 +57,12 @@ void MainWindow::build_menus() {
   panel_actions_.push_back(file->addAction("&Close panel", QKeySequence::Close, this, [this] { close_panel(current_); }));
   file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
+  build_view_menu();
+  build_compare_and_reconstruct_menus();
+  build_help_menu();
+}
+
+void MainWindow::build_view_menu() {
   QMenu* view = menuBar()->addMenu("&View");
   link_action_ = view->addAction("&Link panels", QKeySequence(Qt::CTRL | Qt::Key_L), this, [this](bool on) { set_linked(on); });
   link_action_->setCheckable(true);
@@ -75,6 +81,9 @@ void MainWindow::build_menus() {
   panel_actions_.push_back(view->addAction("Turn l&eft", QKeySequence(Qt::CTRL | Qt::Key_BracketLeft), this, [this] { turn(-1); }));
   panel_actions_.push_back(view->addAction("&Mirror left-right", QKeySequence(Qt::CTRL | Qt::Key_M), this, [this] { mirror(); }));
 
+}
+
+void MainWindow::build_compare_and_reconstruct_menus() {
   QMenu* compare = menuBar()->addMenu("&Compare");
   panel_actions_.push_back(compare->addAction("Set as &reference", QKeySequence(Qt::CTRL | Qt::Key_E), this,
                                               [this] { set_reference(current_); }));
@@ -89,6 +98,9 @@ void MainWindow::build_menus() {
                                    &MainWindow::ask_and_reconstruct);
   recon->addAction("&Cancel", this, &MainWindow::cancel_reconstruction);
 
+}
+
+void MainWindow::build_help_menu() {
   QMenu* help = menuBar()->addMenu("&Help");
   help->addAction("&Keys and mouse", QKeySequence::HelpContents, this, [this] {
     QMessageBox::information(this, "Keys and mouse", shortcuts_text());

@@ -49,6 +49,19 @@ ReconDialog::ReconDialog(const QString& scan_path, QWidget* parent)
       lambda_(new QDoubleSpinBox), iterations_(new QSpinBox), prior_(new QLineEdit), steps_(new QSpinBox),
       samples_(new QSpinBox) {
   setWindowTitle("Reconstruct");
+  configure_fields();
+  lay_out();
+  connect(method_, &QComboBox::currentIndexChanged, this, [this] {
+    show_method_defaults();
+    update_enabled();
+  });
+  connect(pattern_, &QComboBox::currentIndexChanged, this, [this] { update_enabled(); });
+  connect(automatic_lambda_, &QCheckBox::toggled, this, [this] { update_enabled(); });
+  show_method_defaults();
+  update_enabled();
+}
+
+void ReconDialog::configure_fields() {
   for (const auto& m : jobs::reconstruction_methods()) {
     method_->addItem(method_label(m.name), QString::fromStdString(m.name));
     method_->setItemData(method_->count() - 1, QString::fromStdString(m.summary), Qt::ToolTipRole);
@@ -76,6 +89,9 @@ ReconDialog::ReconDialog(const QString& scan_path, QWidget* parent)
   samples_->setValue(int(diffusion::PosteriorOptions{}.samples));
   samples_->setToolTip("Independent posterior samples: their mean is the image, their spread the uncertainty map");
   prior_->setPlaceholderText("empty: the prior that comes with Ambient");
+}
+
+void ReconDialog::lay_out() {
   auto* browse = new QPushButton("Browse...");
   connect(browse, &QPushButton::clicked, this, [this] {
     const QString f = QFileDialog::getOpenFileName(this, "Prior", prior_->text(), "Priors (*.pt);;All files (*)");
@@ -89,7 +105,7 @@ ReconDialog::ReconDialog(const QString& scan_path, QWidget* parent)
   lambda_row->addWidget(automatic_lambda_, 1);
 
   auto* form = new QFormLayout(this);
-  form->addRow("Scan", new QLabel(scan_path));
+  form->addRow("Scan", new QLabel(scan_path_));
   form->addRow("Method", method_);
   form->addRow("Slices", slices_);
   form->addRow("Sampling", pattern_);
@@ -106,14 +122,6 @@ ReconDialog::ReconDialog(const QString& scan_path, QWidget* parent)
   connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
   form->addRow(buttons);
-  connect(method_, &QComboBox::currentIndexChanged, this, [this] {
-    show_method_defaults();
-    update_enabled();
-  });
-  connect(pattern_, &QComboBox::currentIndexChanged, this, [this] { update_enabled(); });
-  connect(automatic_lambda_, &QCheckBox::toggled, this, [this] { update_enabled(); });
-  show_method_defaults();
-  update_enabled();
 }
 
 void ReconDialog::show_method_defaults() {

@@ -29,6 +29,8 @@ class ReconDialog : public QDialog {
   static QString method_label(const std::string& method);
 
  private:
+  void configure_fields();  // ranges, defaults and tooltips
+  void lay_out();           // the form and its buttons
   void update_enabled();
   void show_method_defaults();
 

@@ -61,6 +61,21 @@ at::Tensor image_to_tensor(const ISMRMRD_Image& im) {
   }
 }
 
+// The image's pixels as a tensor of its own type; undefined for a type Ambient does not read.
+at::Tensor pixels_of(const ISMRMRD_Image& im) {
+  switch (im.head.data_type) {
+    case ISMRMRD_CXFLOAT: return image_to_tensor<std::complex<float>>(im);
+    case ISMRMRD_CXDOUBLE: return image_to_tensor<std::complex<double>>(im);
+    case ISMRMRD_FLOAT: return image_to_tensor<float>(im);
+    case ISMRMRD_DOUBLE: return image_to_tensor<double>(im);
+    case ISMRMRD_USHORT: return image_to_tensor<uint16_t>(im);
+    case ISMRMRD_SHORT: return image_to_tensor<int16_t>(im);
+    case ISMRMRD_UINT: return image_to_tensor<uint32_t>(im);
+    case ISMRMRD_INT: return image_to_tensor<int32_t>(im);
+    default: return {};
+  }
+}
+
 }  // namespace
 
 void append_ismrmrd_images(const std::string& path, const ImageVolume& im,
@@ -130,19 +145,10 @@ ImageVolume read_ismrmrd_images(const std::string& path, const std::string& seri
       throw FileError(path, "series '" + series + "' holds 3D or multi-channel images, "
                                 "which are not supported");
     }
-    at::Tensor t;
-    switch (h.data_type) {
-      case ISMRMRD_CXFLOAT: t = image_to_tensor<std::complex<float>>(im); break;
-      case ISMRMRD_CXDOUBLE: t = image_to_tensor<std::complex<double>>(im); break;
-      case ISMRMRD_FLOAT: t = image_to_tensor<float>(im); break;
-      case ISMRMRD_DOUBLE: t = image_to_tensor<double>(im); break;
-      case ISMRMRD_USHORT: t = image_to_tensor<uint16_t>(im); break;
-      case ISMRMRD_SHORT: t = image_to_tensor<int16_t>(im); break;
-      case ISMRMRD_UINT: t = image_to_tensor<uint32_t>(im); break;
-      case ISMRMRD_INT: t = image_to_tensor<int32_t>(im); break;
-      default:
-        ismrmrd_cleanup_image(&im);
-        throw FileError(path, "series '" + series + "' has an unsupported pixel type");
+    const at::Tensor t = pixels_of(im);
+    if (!t.defined()) {
+      ismrmrd_cleanup_image(&im);
+      throw FileError(path, "series '" + series + "' has an unsupported pixel type");
     }
     if (!slices.empty() && t.sizes() != slices.front().sizes()) {
       ismrmrd_cleanup_image(&im);

@@ -86,6 +86,8 @@ void leading_eigenpairs(const at::Tensor& g, at::Tensor& vectors, at::Tensor& va
 
 }  // namespace
 
+// ESPIRiT's steps in the order of Uecker et al. 2014 (calibration matrix, its SVD, kernel
+// images, per-pixel eigenvectors, threshold): about 60 lines kept together to read as the paper.
 EspiritResult espirit(const at::Tensor& kspace_in, const at::Tensor& mask, const EspiritOptions& o) {
   const at::Tensor kspace = kspace_in.to(at::kComplexFloat);
   const int64_t coils = kspace.size(0), ny = kspace.size(1), nx = kspace.size(2), k = o.kernel;

@@ -68,7 +68,7 @@ TEST_F(PosteriorRecon, SeedsMakeRunsReproducible) {
 
 TEST_F(PosteriorRecon, TheBundledPriorsServeEveryMethodWithoutPrior) {
   // data-samples/priors/: the ambient prior for adps and aos, the clean one for dps, on the
-  // bundled scan they were made for.
+  // bundled Colin27 scan.
   const std::string scan = std::string(AMBIENT_SOURCE_DIR) + "/data-samples/colin27-axial-8ch.h5";
   for (const std::string method : {"aos", "adps", "dps"}) {
     const auto r = run("env -u AMBIENT_DEFAULT_PRIOR -u AMBIENT_DEFAULT_CLEAN_PRIOR " + std::string(AMBIENT_BINARY) +

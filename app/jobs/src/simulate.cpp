@@ -44,6 +44,7 @@ at::Tensor reslice(const at::Tensor& v, Orientation orientation, bool nifti_upri
   return nifti_upright ? planes.flip({1}) : planes;
 }
 
+// Checks, then the volume slice by slice (a little over 60 lines, one pass in order).
 SimulateSummary simulate(const SimulateRequest& r, Progress& progress) {
   if (r.coils < 1 || r.coils > 1024) throw Error("--coils must be between 1 and 1024");
   if (r.noise < 0) throw Error("--noise must be >= 0");
