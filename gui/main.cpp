@@ -39,11 +39,12 @@ int main(int argc, char** argv) {
   });
   int failures = 0;
   for (const QString& path : parser.positionalArguments()) failures += !window.open_file(path);
-  window.set_linked(parser.isSet(link));
+  // The first file leads: it is the reference, and linking spreads its window and view.
   if (!window.panels().empty()) {
     window.select(window.panels().front());
     window.set_reference(window.panels().front());
   }
+  window.set_linked(parser.isSet(link));
   window.show();
   if (parser.isSet(figure)) {
     // The first file is the reference, so the figure carries every other panel's numbers.

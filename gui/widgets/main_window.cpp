@@ -382,7 +382,7 @@ bool MainWindow::export_figure(const QString& path, const FigureOptions& options
   try {
     const auto rows = comparison_rows();
     std::vector<FigurePanel> figure;
-    for (size_t i = 0; i < panels_.size(); ++i) figure.push_back({&panels_[i]->state(), panels_[i]->title(), rows[i]});
+    for (size_t i = 0; i < panels_.size(); ++i) figure.push_back({&panels_[i]->state(), panels_[i]->full_title(), rows[i]});
     FigureOptions o = options;
     if (o.columns == 0 && isVisible()) o.columns = grid_->columns();  // as the grid shows them
     write_figure(path, figure, o, overwrite);
