@@ -5,10 +5,10 @@
 #   priors  the ambient prior (R = 2 data only, each slice its own random-line mask with 12
 #           ACS lines) and the clean prior (the same slices fully sampled), STEPS steps each,
 #           batch 8, bfloat16; resumed where a run stopped
-#   open    the same ambient prior from the training files whose licence allows redistribution
-#           and commercial use (BSD, MIT, CC BY, CC BY-SA, GPL-3.0: the manifest's licence
-#           column), the prior Ambient can ship as its default
-#   export  each finished prior exported to $PRIOR_STORE/corpus-{ambient-r2,clean,open-ambient-r2}.pt
+#   open    the same ambient and clean priors from the training files whose licence allows
+#           redistribution and commercial use (BSD, MIT, CC BY, CC BY-SA, GPL-3.0: the
+#           manifest's licence column): the priors Ambient can ship as its defaults
+#   export  each finished prior exported to $PRIOR_STORE/corpus-{ambient-r2,clean,open-ambient-r2,open-clean}.pt
 #   eval    SPLIT (test) subjects at R = 4 and 8 (scripts/corpus-eval.py): zf, cs over a lambda
 #           sweep and at its default, adps with the corpus ambient prior, with the open-licence
 #           one (the default prior) and dps with the corpus clean prior (their default
@@ -87,11 +87,12 @@ stage_open() {
   [ "${#open[@]}" -gt 0 ] || { echo "error: no open-licence training files in $corpus/manifest.csv" >&2; return 1; }
   echo "${#open[@]} open-licence training files"
   train open-ambient-r2 open --objective ambient --mask random --accel 2 --acs 12
+  train open-clean open --objective clean
 }
 
 stage_export() {
   local name
-  for name in ambient-r2 clean open-ambient-r2; do
+  for name in ambient-r2 clean open-ambient-r2 open-clean; do
     local run=$results/priors/corpus-$name/checkpoint.pt out=$store/corpus-$name.pt
     [ -f "$run" ] || { echo "no run $run"; continue; }
     if [ -f "$out" ] && [ "$(step_of "$out")" -ge "$(step_of "$run")" ]; then echo "kept $out"; continue; fi
