@@ -57,19 +57,6 @@ const ViewArray& scoring_reference(const PanelState& reference) {
 
 namespace {
 
-// The position of `state` moved to the reference's index along every axis both name alike.
-ViewPosition at_reference_plane(const PanelState& state, const PanelState& reference) {
-  ViewPosition p = state.position;
-  const auto& from = reference.array;
-  for (size_t a = 0; a < from.axes.size(); ++a) {
-    if (int64_t(a) == reference.position.x_axis || int64_t(a) == reference.position.y_axis) continue;
-    for (size_t b = 0; b < state.array.axes.size(); ++b)
-      if (from.axes[a] == state.array.axes[b] && int64_t(b) != p.x_axis && int64_t(b) != p.y_axis)
-        p.index[b] = std::min(reference.position.index[a], state.array.size(b) - 1);
-  }
-  return p;
-}
-
 // "slice 3/20, sample 2/4": the axes that are neither x nor y, counted from 1.
 std::string describe_plane(const ViewArray& a, const ViewPosition& p) {
   std::string s;
@@ -117,7 +104,7 @@ std::vector<ComparisonRow> compare_panels(const std::vector<const PanelState*>& 
     } else if (p->array.kind != ViewKind::image) {
       row.note = "not scored: a " + kind_name(p->array.kind);
     } else {
-      const ViewPosition scored = at_reference_plane(*p, *reference);
+      const ViewPosition scored = following(*reference, p->array, p->position);
       const at::Tensor values = plane(p->array, scored);
       if (!values.sizes().equals(reference_plane.sizes())) {
         row.note = "not scored: " + shape_of(values) + ", the reference " + shape_of(reference_plane);

@@ -75,17 +75,23 @@ const ViewArray* related_of_kind(const PanelState& s, ViewKind kind) {
   return nullptr;
 }
 
+ViewPosition following(const PanelState& from, const ViewArray& to_array, ViewPosition to) {
+  const auto& p = from.position;
+  for (size_t a = 0; a < from.array.axes.size(); ++a) {
+    if (int64_t(a) == p.x_axis || int64_t(a) == p.y_axis) continue;  // no index there
+    for (size_t b = 0; b < to_array.axes.size(); ++b)
+      if (from.array.axes[a] == to_array.axes[b] && int64_t(b) != to.x_axis && int64_t(b) != to.y_axis)
+        to.index[b] = std::clamp<int64_t>(p.index[a], 0, to_array.size(b) - 1);
+  }
+  return to;
+}
+
 void copy_linked(const PanelState& from, PanelState& to) {
   to.zoom = from.zoom;
   to.centre_x = from.centre_x;
   to.centre_y = from.centre_y;
   to.orientation = from.orientation;
-  for (size_t a = 0; a < from.array.axes.size(); ++a) {
-    if (int64_t(a) == from.position.x_axis || int64_t(a) == from.position.y_axis) continue;  // no index there
-    for (size_t b = 0; b < to.array.axes.size(); ++b)
-      if (from.array.axes[a] == to.array.axes[b])
-        to.position.index[b] = std::clamp<int64_t>(from.position.index[a], 0, to.array.size(b) - 1);
-  }
+  to.position = following(from, to.array, to.position);
   if (from.array.kind == to.array.kind) {
     to.mode = from.mode;
     to.window = from.window;

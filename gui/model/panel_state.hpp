@@ -55,6 +55,10 @@ Window default_window(const PanelState& state);
 // A related array of the given kind, or nullptr.
 const ViewArray* related_of_kind(const PanelState& state, ViewKind kind);
 
+// `to` moved to `from`'s index along every axis both arrays name alike that neither draws as x
+// or y (clamped to `to_array`'s sizes): the same slice, as linking and scoring mean it.
+ViewPosition following(const PanelState& from, const ViewArray& to_array, ViewPosition to);
+
 // Linking: zoom, pan, orientation and the index of every axis that both arrays name alike and
 // the source does not draw as x or y; the window, mode and colormap only between panels of
 // the same kind (a difference keeps its own).
