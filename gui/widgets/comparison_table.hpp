@@ -18,7 +18,6 @@ class ComparisonTable : public QWidget {
   explicit ComparisonTable(QWidget* parent = nullptr);
   void show_rows(const std::vector<ComparisonRow>& rows, const ComparisonContext& context);
   QString heading() const;
-  QTableWidget* table() const { return table_; }
 
  private:
   QLabel* heading_;

@@ -31,6 +31,7 @@ struct Layout {
   QSize image;  // the largest scaled image: every cell gets this room
   int title = 0, numbers = 0;
   QSize cell() const { return {image.width() + bar_width + pad, title + image.height() + numbers + pad}; }
+  QSize size() const { return {columns * cell().width() + pad, rows * cell().height() + pad}; }
 };
 
 Layout layout_of(const std::vector<FigurePanel>& panels, const FigureOptions& o) {
@@ -67,14 +68,12 @@ QImage render_plane(const PanelState& state) {
 }
 
 QSize figure_size(const std::vector<FigurePanel>& panels, const FigureOptions& options) {
-  const Layout l = layout_of(panels, options);
-  return {l.columns * l.cell().width() + pad, l.rows * l.cell().height() + pad};
+  return layout_of(panels, options).size();
 }
 
 void paint_figure(QPainter& painter, const std::vector<FigurePanel>& panels, const FigureOptions& options) {
   const Layout l = layout_of(panels, options);
-  const QSize size = figure_size(panels, options);
-  painter.fillRect(QRect(QPoint(0, 0), size), Qt::white);
+  painter.fillRect(QRect(QPoint(0, 0), l.size()), Qt::white);
   painter.setFont(figure_font());
   painter.setRenderHint(QPainter::SmoothPixmapTransform, false);  // pixels stay pixels
   for (size_t i = 0; i < panels.size(); ++i) {

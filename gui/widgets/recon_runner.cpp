@@ -94,8 +94,6 @@ void ReconRunner::stop() {
 
 bool ReconRunner::running() const { return job_ && job_->running(); }
 
-QString ReconRunner::progress_format() const { return progress_->format(); }
-
 void ReconRunner::show_running(bool running) {
   progress_->setVisible(running);
   cancel_->setVisible(running);

@@ -33,7 +33,6 @@ class ReconRunner : public QWidget {
   void stop();
   bool running() const;
   const jobs::ReconRequest& last_request() const { return last_request_; }
-  QString progress_format() const;
 
  Q_SIGNALS:
   // The job's result (valid during the signal) and the request it ran.
