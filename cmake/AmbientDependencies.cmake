@@ -12,9 +12,17 @@ find_package(fmt REQUIRED)
 if(AMBIENT_BUILD_VIEWER)
   find_package(Qt6 REQUIRED COMPONENTS Widgets Concurrent Test)
 endif()
-# c10d's Gloo process group (compiled into Debian's LibTorch) needs Gloo's headers and library.
-find_path(GLOO_INCLUDE_DIR gloo/config.h REQUIRED)
-find_library(GLOO_LIBRARY gloo REQUIRED)
+# c10d's Gloo process group (compiled into Debian's LibTorch) needs Gloo's headers and library:
+# CPU data-parallel training. A pip LibTorch (build-cuda.sh) ships neither; its CUDA training
+# goes through NCCL, so without them only CPU data-parallel training is left out.
+find_path(GLOO_INCLUDE_DIR gloo/config.h)
+find_library(GLOO_LIBRARY gloo)
+if(GLOO_INCLUDE_DIR AND GLOO_LIBRARY)
+  set(AMBIENT_WITH_GLOO ON)
+else()
+  set(AMBIENT_WITH_GLOO OFF)
+  message(WARNING "Gloo's headers or library not found: CPU data-parallel training is left out of this build")
+endif()
 # Debian's NIFTIConfig.cmake names tool binaries the -dev packages do not ship: find by hand.
 find_path(NIFTI2_INCLUDE_DIR nifti2_io.h PATH_SUFFIXES nifti REQUIRED)
 find_library(NIFTI2_LIBRARY nifti2 REQUIRED)

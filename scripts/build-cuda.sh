@@ -24,8 +24,23 @@ else
   fi
 fi
 echo "build-cuda: LibTorch from $prefix"
+# A pip PyTorch keeps cuDNN in site-packages/nvidia (no unversioned libcudnn.so), where its
+# CMake config does not look, and refuses to configure without it: name the files.
+extra=()
+if [ -z "${LIBTORCH:-}" ]; then
+  mapfile -t cudnn < <("$python" - <<'PY'
+import glob, os, site
+for root in site.getsitepackages():
+    inc = glob.glob(os.path.join(root, "nvidia", "**", "include", "cudnn.h"), recursive=True)
+    lib = sorted(glob.glob(os.path.join(root, "nvidia", "**", "lib", "libcudnn.so*"), recursive=True))
+    if inc and lib:
+        print(os.path.dirname(inc[0])); print(lib[0]); break
+PY
+)
+  [ "${#cudnn[@]}" = 2 ] && extra=("-DCUDNN_INCLUDE_PATH=${cudnn[0]}" "-DCUDNN_LIBRARY_PATH=${cudnn[1]}")
+fi
 # LibTorch's CMake config finds CUDA itself (nvcc on PATH or CUDA_HOME).
 # GPU hosts seldom have Qt: no viewer unless asked (-DAMBIENT_BUILD_VIEWER=ON).
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=$prefix" -DAMBIENT_BUILD_VIEWER=OFF "$@"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=$prefix" -DAMBIENT_BUILD_VIEWER=OFF "${extra[@]}" "$@"
 cmake --build "$build" -- -j "${AMBIENT_JOBS:-$(nproc)}"
 "$build/ambient" --version

@@ -5,7 +5,9 @@
 
 #include <atomic>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -18,10 +20,28 @@ namespace {
 
 // Ctrl-C or a scheduler's SIGTERM stops training at the next step with a checkpoint
 // written, instead of losing everything since the last one; a second one stops at once.
+// timeout(1) and a process-group kill deliver one signal twice within microseconds: a repeat
+// counts as that second one only a second after the first.
 std::atomic<Progress*> interruptible{nullptr};
+std::atomic<int64_t> first_signal_ns{0};
+constexpr int64_t kRepeatWindowNs = 1000000000;
+
+int64_t monotonic_ns() {  // clock_gettime is async-signal-safe
+  timespec t{};
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
+}
+
 extern "C" void stop_training(int signal) {
-  if (Progress* p = interruptible.load()) p->cancel();  // an atomic store: safe in a handler
+  const int64_t now = monotonic_ns();
+  int64_t first = 0;
+  if (first_signal_ns.compare_exchange_strong(first, now)) {
+    if (Progress* p = interruptible.load()) p->cancel();  // an atomic store: safe in a handler
+    return;
+  }
+  if (now - first < kRepeatWindowNs) return;  // the same signal, delivered twice
   std::signal(signal, SIG_DFL);
+  std::raise(signal);
 }
 
 // Installs the handlers for one job and restores the previous ones however it ends.
@@ -29,6 +49,7 @@ class StopOnSignal {
  public:
   explicit StopOnSignal(Progress& progress) {
     interruptible.store(&progress);
+    first_signal_ns.store(0);
     previous_int_ = std::signal(SIGINT, stop_training);
     previous_term_ = std::signal(SIGTERM, stop_training);
   }

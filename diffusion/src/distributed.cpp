@@ -1,7 +1,9 @@
 #include "ambient/diffusion/distributed.hpp"
 
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#ifdef AMBIENT_WITH_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#endif
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #ifdef USE_C10D_NCCL
 #include <torch/csrc/distributed/c10d/ProcessGroupNCCL.hpp>
@@ -200,12 +202,17 @@ std::unique_ptr<ProcessGroup> ProcessGroup::connect(const LaunchEnvironment& lau
       throw Error("this LibTorch has no NCCL: data-parallel CUDA training needs a CUDA build of LibTorch");
 #endif
     } else {
+#ifndef AMBIENT_WITH_GLOO
+      throw Error("this build has no Gloo (its LibTorch came without Gloo's headers): data-parallel CPU "
+                  "training needs Debian's LibTorch (scripts/build.sh); train with one process or on CUDA");
+#else
       auto options = c10d::ProcessGroupGloo::Options::create(timeout);
       const char* interface = std::getenv("GLOO_SOCKET_IFNAME");
       options->devices.push_back(interface && *interface
                                      ? c10d::ProcessGroupGloo::createDeviceForInterface(interface)
                                      : c10d::ProcessGroupGloo::createDefaultDevice());
       group = c10::make_intrusive<c10d::ProcessGroupGloo>(store, launch.rank, launch.world_size, options);
+#endif
     }
   } catch (const Error&) {
     throw;

@@ -1,6 +1,7 @@
 #include "ambient/diffusion/edm.hpp"
 
 #include <ATen/autocast_mode.h>
+#include <torch/version.h>
 #include <torch/torch.h>
 
 #include "ambient/core/error.hpp"
@@ -45,35 +46,49 @@ namespace {
 // autocast state comes back afterwards.
 class BfloatAutocast {
  public:
-  explicit BfloatAutocast(const torch::Device& device) : cuda_(device.is_cuda()) {
-    was_enabled_ = cuda_ ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
-    was_type_ = cuda_ ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
-    if (cuda_) {
-      at::autocast::set_enabled(true);
-      at::autocast::set_autocast_gpu_dtype(torch::kBFloat16);
-    } else {
-      at::autocast::set_cpu_enabled(true);
-      at::autocast::set_autocast_cpu_dtype(torch::kBFloat16);
-    }
+  explicit BfloatAutocast(const torch::Device& device) : type_(device.type()) {
+    was_enabled_ = enabled(type_);
+    was_dtype_ = dtype(type_);
+    set(type_, true, torch::kBFloat16);
     at::autocast::increment_nesting();
   }
   ~BfloatAutocast() {
     if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();  // the weights' cached casts
-    if (cuda_) {
-      at::autocast::set_enabled(was_enabled_);
-      at::autocast::set_autocast_gpu_dtype(was_type_);
-    } else {
-      at::autocast::set_cpu_enabled(was_enabled_);
-      at::autocast::set_autocast_cpu_dtype(was_type_);
-    }
+    set(type_, was_enabled_, was_dtype_);
   }
   BfloatAutocast(const BfloatAutocast&) = delete;
   BfloatAutocast& operator=(const BfloatAutocast&) = delete;
 
  private:
-  bool cuda_;
+  // LibTorch 2.4 keyed autocast's state by device type and deprecated the per-device calls.
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+  static bool enabled(at::DeviceType type) { return at::autocast::is_autocast_enabled(type); }
+  static at::ScalarType dtype(at::DeviceType type) { return at::autocast::get_autocast_dtype(type); }
+  static void set(at::DeviceType type, bool on, at::ScalarType dtype) {
+    at::autocast::set_autocast_enabled(type, on);
+    at::autocast::set_autocast_dtype(type, dtype);
+  }
+#else
+  static bool enabled(at::DeviceType type) {
+    return type == at::kCUDA ? at::autocast::is_enabled() : at::autocast::is_cpu_enabled();
+  }
+  static at::ScalarType dtype(at::DeviceType type) {
+    return type == at::kCUDA ? at::autocast::get_autocast_gpu_dtype() : at::autocast::get_autocast_cpu_dtype();
+  }
+  static void set(at::DeviceType type, bool on, at::ScalarType dtype) {
+    if (type == at::kCUDA) {
+      at::autocast::set_enabled(on);
+      at::autocast::set_autocast_gpu_dtype(dtype);
+    } else {
+      at::autocast::set_cpu_enabled(on);
+      at::autocast::set_autocast_cpu_dtype(dtype);
+    }
+  }
+#endif
+
+  at::DeviceType type_;
   bool was_enabled_;
-  at::ScalarType was_type_;
+  at::ScalarType was_dtype_;
 };
 
 torch::Tensor output_scale(const torch::Tensor& sigma, const EdmConfig& edm) {

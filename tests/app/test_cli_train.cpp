@@ -129,6 +129,20 @@ TEST_F(TrainCommand, ResumesAfterKillMinus9AsIfNeverStopped) {
   EXPECT_EQ(step, target);
 }
 
+// timeout(1) sends its signal to the run and again to its process group: the repeat must
+// not kill the run before the checkpoint of its last step is written (on a 16-core GPU host
+// it did, every time).
+TEST_F(TrainCommand, StopsWithACheckpointWhenTimeoutSignalsTwice) {
+  const std::string capped = dir / "capped";
+  const auto r = run("timeout -s INT 30 " + std::string(AMBIENT_BINARY) + " train" + common() + "--run " + capped +
+                     " --steps 100000 --checkpoint-every 100000 2>&1");
+  EXPECT_EQ(r.exit_code, 124) << r.output;
+  EXPECT_NE(r.output.find("stopped;"), std::string::npos) << r.output;
+  const auto info = ambient("--json info " + capped + "/checkpoint.pt");
+  ASSERT_EQ(info.exit_code, 0) << "no checkpoint after the stop: " << r.output;
+  EXPECT_GE(nlohmann::json::parse(info.output)["step"].get<int64_t>(), 1);
+}
+
 TEST_F(TrainCommand, FineTunesSamplesAndAudits) {
   ASSERT_EQ(ambient("-q train" + common() + "--run " + (dir / "base") + " --steps 2").exit_code, 0);
   auto r = ambient("-q finetune --from " + (dir / "base/checkpoint.pt") + data() + "--run " + (dir / "tuned") +
