@@ -10,44 +10,19 @@ Usage: bench/lambda_benchmark.py --work DIR [--ambient build/ambient] [--markdow
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 
 import numpy as np
 from skimage.metrics import peak_signal_noise_ratio
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts"))
+from bart_peer import bart_sweep, rss, run  # noqa: E402
+
 SWEEPS = {"cs": [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05],
           "sense": [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 1.0]}
 DEFAULTS = {"cs": 0.005, "sense": 0.01}  # the fixed weights before --lambda auto
 ACS = {"random": 12, "poisson": 16}
-
-
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"error: {' '.join(cmd)} failed:\n{r.stderr}")
-    return r.stdout
-
-
-def ifft2c(k):
-    return np.fft.fftshift(np.fft.ifft2(np.fft.ifftshift(k, axes=(-2, -1)), norm="ortho"), axes=(-2, -1))
-
-
-def write_cfl(base, array_c_order):
-    """BART's .cfl/.hdr: column-major complex64; pass the array with BART's first axis last."""
-    a = np.asarray(array_c_order, np.complex64)
-    dims = list(a.shape[::-1]) + [1] * (16 - a.ndim)
-    with open(base + ".hdr", "w") as f:
-        f.write("# Dimensions\n" + " ".join(map(str, dims)) + "\n")
-    a.tofile(base + ".cfl")
-
-
-def read_cfl(base):
-    dims = [int(d) for d in open(base + ".hdr").read().split("\n")[1].split()]
-    while len(dims) > 1 and dims[-1] == 1:
-        dims.pop()
-    return np.fromfile(base + ".cfl", np.complex64).reshape(dims[::-1])
 
 
 def psnr(reference, image):
@@ -59,20 +34,6 @@ def ours(a, full, mask, lam, out):
     text = run([a.ambient, "-q", "--json", "recon", "--force", "--method", a.method, "--lambda", str(lam),
                 "--mask", mask, full, "-o", out])
     return np.load(out), time.time() - t0, json.loads(text).get("lambda", [])
-
-
-def bart_sweep(work, kspace, mask):
-    """bart pics over the cs sweep for every slice; kspace [slice, coil, ky, kx]. Returns {lambda: volume}."""
-    images = {lam: [] for lam in SWEEPS["cs"]}
-    for s, k in enumerate(kspace):
-        under = os.path.join(work, "bart-under")
-        write_cfl(under, (k * mask)[:, None, :, :])  # BART dims: kx, ky, 1, coil
-        run(["bart", "ecalib", "-m1", under, os.path.join(work, "bart-maps")])
-        for lam in SWEEPS["cs"]:
-            out = os.path.join(work, "bart-cs")
-            run(["bart", "pics", "-S", "-l1", "-r", str(lam), "-i", "100", under, os.path.join(work, "bart-maps"), out])
-            images[lam].append(read_cfl(out).reshape(k.shape[-2], k.shape[-1]))
-    return {lam: np.stack(v) for lam, v in images.items()}
 
 
 def main():
@@ -101,7 +62,7 @@ def main():
             npy = os.path.join(a.work, f"{name}-{i}-full.npy")
             run([a.ambient, "-q", "convert", "--force", path, npy])
             kspace = np.load(npy)
-            files.append((path, kspace, np.sqrt((np.abs(ifft2c(kspace)) ** 2).sum(1))))
+            files.append((path, kspace, rss(kspace)))
         for kind in kinds:
             for accel in accels:
                 mask_file = os.path.join(a.work, f"{name}-{kind}-{accel:g}.npy")
@@ -126,7 +87,7 @@ def main():
                 row["sweep"] = {lam: mean_psnr(ours_all(lam)[0]) for lam in sweep}
                 _, row["seconds_fixed"], _ = ours_all(default)
                 if not a.no_bart:
-                    sweeps = [bart_sweep(a.work, f[1], mask) for f in files]
+                    sweeps = [bart_sweep(a.work, f[1], mask, SWEEPS["cs"]) for f in files]
                     row["bart"] = {lam: mean_psnr([b[lam] for b in sweeps]) for lam in SWEEPS["cs"]}
                 rows.append(row)
                 best = max(row["sweep"].values())

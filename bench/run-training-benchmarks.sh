@@ -71,6 +71,6 @@ Peak memory (maximum resident set, \`/usr/bin/time -f %M\`) of \`ambient train\`
 CPU preset, batch 8, 16 slices of 128 x 128 x 8 coils (coil maps cached):
 $((mem_train / 1024)) MiB; \`ambient --version\` alone: $((mem_base / 1024)) MiB.
 
-GPU figures: not measured yet (no GPU machine was lent to the session that wrote this).
+GPU figures: [benchmarks-gpu.md](benchmarks-gpu.md) (an H200 lent for one session; measured with `ambient train` there, not with this harness).
 MD
 echo "wrote docs/benchmarks-training.md"

@@ -16,6 +16,7 @@ Usage: corpus-eval.py [--corpus DIR] [--split test] [--out DIR] [--accel 4 8]
 import argparse
 import csv
 import datetime
+import json
 import os
 import shlex
 import statistics
@@ -27,7 +28,9 @@ from pathlib import Path
 import h5py
 import numpy as np
 from scipy.stats import spearmanr
+from skimage.metrics import peak_signal_noise_ratio, structural_similarity
 
+from bart_peer import bart_sweep, rss
 from results_common import read_rows, summary
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -66,13 +69,53 @@ def mean_metrics(report):
     return s and {"n": s["n"], "psnr": s["psnr_db"][0], "ssim": s["ssim"][0], "seconds": s["seconds"]}
 
 
-def uncertainty_rank_correlation(slices, run_dir):
+def kspace_of(ambient, scan, work):
+    """The scan's fully sampled k-space [slice, coil, ky, kx] (through `ambient convert`)."""
+    npy = work / f"{scan.stem}-kspace.npy"
+    if not npy.exists():
+        run([ambient, "-q", "convert", str(scan), str(npy), "--force"])
+    return np.load(npy)
+
+
+def reference_of(ambient, scan, work=None):
+    """What `ambient recon --reference auto` compares with: the file's own reference image, else
+    the root-sum-of-squares image of its fully sampled k-space. [slice, y, x]"""
+    with h5py.File(scan) as f:
+        if "dataset/reference" in f:
+            return np.abs(f["dataset/reference/data"][:, 0, 0])
+    return rss(kspace_of(ambient, scan, work or scan.parent))
+
+
+def bart_best(ambient, slices, accel, work):
+    """`bart pics` over the cs sweep on every slice file, undersampled by the mask `ambient recon
+    --mask random --accel R --acs 12` draws (`ambient mask`, same seed). {lambda: (mean PSNR,
+    mean SSIM)}, scikit-image's metrics with each slice's reference maximum as range."""
+    cache = work / "bart.json"
+    if cache.exists():
+        return {float(k): tuple(v) for k, v in json.loads(cache.read_text()).items()}
+    work.mkdir(parents=True, exist_ok=True)
+    scores = {lam: [] for lam in LAMBDAS}
+    for scan in sorted(slices.glob("*.h5")):
+        mask_file = work / f"{scan.stem}-mask.npy"
+        run([ambient, "-q", "mask", "--kind", "random", "--accel", f"{accel:g}", "--acs", "12", "--like", str(scan),
+             "-o", str(mask_file), "--force"])
+        reference = reference_of(ambient, scan, work)
+        images = bart_sweep(str(work), kspace_of(ambient, scan, work), np.load(mask_file).astype(np.float32), LAMBDAS)
+        for lam, volume in images.items():
+            for ref, image in zip(reference, np.abs(volume)):
+                scores[lam].append((peak_signal_noise_ratio(ref, image, data_range=ref.max()),
+                                    structural_similarity(ref, image, data_range=ref.max())))
+    result = {lam: tuple(np.mean(v, axis=0)) for lam, v in scores.items()}
+    cache.write_text(json.dumps({str(k): v for k, v in result.items()}))
+    return result
+
+
+def uncertainty_rank_correlation(ambient, slices, run_dir):
     """Mean over slices of Spearman's rank correlation between the samples' std and the mean's
     absolute error, over the pixels of the object (reference above 5 % of its maximum)."""
     values = []
     for scan in sorted(slices.glob("*.h5")):
-        with h5py.File(scan) as f:
-            reference = np.abs(f["dataset/reference/data"][0, 0, 0])
+        reference = reference_of(ambient, scan, run_dir)[0]
         mean = np.abs(np.load(run_dir / f"{scan.stem}.npy")[0])
         std = np.load(run_dir / f"{scan.stem}-std.npy")[0]
         inside = reference > 0.05 * reference.max()
@@ -89,6 +132,9 @@ def main():
     ap.add_argument("--anatomy", nargs="*", help="only these anatomies")
     ap.add_argument("--method", action="append", default=[], help="NAME=ARGS of `ambient recon`")
     ap.add_argument("--no-cs-sweep", action="store_true")
+    ap.add_argument("--dataset", action="append", default=[],
+                    help="NAME=FOLDER: another column, the one-slice k-space files in FOLDER (real scans, ...)")
+    ap.add_argument("--bart", action="store_true", help="add bart pics at its best lambda of the cs sweep")
     ap.add_argument("--doc", type=Path, help="also write the tables as a Markdown page here")
     ap.add_argument("--title", default="Cross-subject results", help="the page's title (--doc)")
     ap.add_argument("--ambient", default=os.environ.get("AMBIENT", str(ROOT / "build" / "ambient")))
@@ -105,6 +151,13 @@ def main():
             target.parent.mkdir(parents=True, exist_ok=True)
             run([args.ambient, "-q", "convert", str(args.corpus / output), str(target), "--slices", f"{s}:{s + 1}"])
     anatomies = sorted({p[0] for p in picks})
+    inputs = {kind: out / "slices" / kind for kind in anatomies}
+    for spec in args.dataset:
+        name, _, folder = spec.partition("=")
+        if not sorted(Path(folder).glob("*.h5")):
+            sys.exit(f"error: --dataset {spec}: no .h5 k-space files in {folder}")
+        inputs[name] = Path(folder)
+        anatomies.append(name)
 
     methods = {"zf": "--method zf"}
     if not args.no_cs_sweep:
@@ -125,12 +178,17 @@ def main():
                 if not report.exists():
                     run_dir.mkdir(parents=True, exist_ok=True)
                     extra = ["--uncertainty", str(run_dir / "{name}-std.npy")] if sampling else []
-                    run([args.ambient, "-q", "recon", str(out / "slices" / kind), "-o", str(run_dir / "{name}.npy"),
+                    run([args.ambient, "-q", "recon", str(inputs[kind]), "-o", str(run_dir / "{name}.npy"),
                          "--report", str(report), "--mask", "random", "--accel", f"{accel:g}", "--acs", "12",
                          "--reference", "auto", "--force"] + extra + shlex.split(options))
                 table[(accel, name, kind)] = mean_metrics(report)
                 if sampling:
-                    table[(accel, name, kind)]["spearman"] = uncertainty_rank_correlation(out / "slices" / kind, run_dir)
+                    table[(accel, name, kind)]["spearman"] = uncertainty_rank_correlation(args.ambient, inputs[kind], run_dir)
+        if args.bart:
+            for kind in anatomies:
+                sweep = bart_best(args.ambient, inputs[kind], accel, out / f"r{accel:g}" / "bart" / kind)
+                lam = max(sweep, key=lambda k: sweep[k][0])
+                table[(accel, "bart-best", kind)] = {"psnr": sweep[lam][0], "ssim": sweep[lam][1], "lambda": lam}
     text = write_summary(out, table, args.accel, list(methods), anatomies)
     if args.doc:
         write_doc(args, methods, picks, text + "\n" + standing(table, args.accel, list(methods), anatomies))
@@ -172,7 +230,16 @@ def write_doc(args, methods, picks, text):
               if not name.startswith("cs-l")]
     lines += ["- cs-best: cs at the lambda of the sweep " + ", ".join(f"{lam:g}" for lam in LAMBDAS) +
               " with the best mean PSNR for that anatomy and R; cs-default: cs at its default "
-              f"lambda ({CS_DEFAULT_LAMBDA:g}, the sweep's run)", "", text]
+              f"lambda ({CS_DEFAULT_LAMBDA:g}, the sweep's run)"]
+    if args.bart:
+        lines += ["- bart-best: `bart ecalib -m1` maps and `bart pics -S -l1 -i 100` on the same undersampled "
+                  "k-space at the lambda of the same sweep with the best mean PSNR (scikit-image's PSNR and SSIM, "
+                  "each slice's reference maximum as range)"]
+    for spec in args.dataset:
+        name, _, folder = spec.partition("=")
+        lines += [f"- column {name}: the k-space files of {folder}, against their own reference image or, "
+                  "where they have none, the root-sum-of-squares image of the fully sampled k-space"]
+    lines += ["", text]
     args.doc.write_text("\n".join(lines) + "\n")
 
 
@@ -184,7 +251,8 @@ def write_summary(out, table, accels, methods, anatomies):
         lines += [f"### R = {accel:g}", "", "| method | " + " | ".join(anatomies) + " |",
                   "|---|" + "---|" * len(anatomies)]
         shown = [m for m in methods if not m.startswith("cs-l")]
-        for m in shown[:1] + (["cs-best", "cs-default"] if best else []) + shown[1:]:
+        bart = ["bart-best"] if (accel, "bart-best", anatomies[0]) in table else []
+        for m in shown[:1] + (["cs-best", "cs-default"] + bart if best else []) + shown[1:]:
             cells = []
             for k in anatomies:
                 if m == "cs-best":
@@ -196,6 +264,8 @@ def write_summary(out, table, accels, methods, anatomies):
                 text = f"{r['psnr']:.2f} / {r['ssim']:.4f}"
                 if m == "cs-best":
                     text += f" (λ {best[k][4:]})"
+                elif m == "bart-best":
+                    text += f" (λ {r['lambda']:g}; {r['psnr'] - table[(accel, best[k], k)]['psnr']:+.2f})"
                 elif best and m not in ("zf", "cs-default"):
                     text += f" ({r['psnr'] - table[(accel, best[k], k)]['psnr']:+.2f})"
                 if "spearman" in r:

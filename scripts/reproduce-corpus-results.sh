@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces the cross-subject results of docs/results.md: priors trained on the varied corpus
+# Reproduces the main results, docs/results.md: priors trained on the varied corpus
 # of real images (data-samples/make-training-corpus.py) and judged on subjects they never saw.
 #   corpus  the corpus from ../shared/data-raw/ (split by subject, manifest in data-samples/)
 #   priors  the ambient prior (R = 2 data only, each slice its own random-line mask with 12
@@ -9,14 +9,14 @@
 #           redistribution and commercial use (BSD, MIT, CC BY, CC BY-SA, GPL-3.0: the
 #           manifest's licence column): the priors Ambient can ship as its defaults
 #   export  each finished prior exported to $PRIOR_STORE/corpus-{ambient-r2,clean,open-ambient-r2,open-clean}.pt
-#   eval    SPLIT (test) subjects at R = 4 and 8 (scripts/corpus-eval.py): zf, cs over a lambda
-#           sweep and at its default, adps with the corpus ambient prior, with the open-licence
-#           one (the default prior) and dps with the corpus clean prior (their default
-#           samplers), adps with the former Colin27 default prior
+#   eval    SPLIT (test) subjects, the real brain and the knees at R = 4 and 8 (scripts/corpus-eval.py):
+#           zf, bart pics and cs over a lambda sweep (cs also at its default), adps with the
+#           open-licence prior (the default) and the corpus ambient prior, dps with the open and
+#           the corpus clean priors (their default samplers), adps with the former Colin27 prior
 # Usage: scripts/reproduce-corpus-results.sh [STAGE...]   (default: every stage in order)
 # Environment: STEPS (4000), RANKS (1; 2 data-parallel processes), SPLIT (test), ACCELS ("4 8"),
 #   SAMPLES (4), AMBIENT (build/ambient), PRIOR_STORE (data-samples/priors), RESULTS (results),
-#   DOC (docs/results-cross-subject.md, the page the eval stage writes).
+#   DOC (docs/results.md, the page the eval stage writes).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -29,7 +29,7 @@ samples=${SAMPLES:-4}
 store=${PRIOR_STORE:-data-samples/priors}
 results=${RESULTS:-results}
 corpus=data-samples/generated/corpus
-doc=${DOC:-docs/results-cross-subject.md}
+doc=${DOC:-docs/results.md}
 stages=${*:-corpus priors open export eval}
 [ -x "$ambient" ] || { echo "error: $ambient missing: build first (scripts/build.sh)" >&2; exit 1; }
 say() { printf '\n== %s\n' "$*"; }
@@ -100,14 +100,31 @@ stage_export() {
   done
 }
 
+# The real 8-coil brain and the corpus's 4 test knees simulated with 8 coils (as
+# bench/run-posterior-benchmarks.sh has them), one k-space file a slice.
+real_data() {
+  local raw=../shared/data-raw dir=$results/real i
+  mkdir -p "$dir/brain" "$dir/knees"
+  [ -f "$dir/brain/brain.h5" ] || "$ambient" -q convert "$raw/autoespirit-brain-8ch/brain_clean.cfl" \
+    --axes kx,ky,coil "$dir/brain/brain.h5"
+  for i in 02 12 17 18; do
+    [ -f "$dir/knees/P$i.h5" ] || "$ambient" -q simulate "$raw/dnlinv-knee-refs/P$i.cfl" --matrix 128 --coils 8 \
+      --noise 0.005 --seed $((2000 + 10#$i)) -o "$dir/knees/P$i.h5"
+  done
+}
+
 stage_eval() {
-  say "eval: $split subjects"
-  local p=(--samples "$samples")
+  say "eval: $split subjects, the real brain, the knees"
+  real_data
+  local p=(--samples "$samples") clean=()
+  [ -f "$store/corpus-open-clean.pt" ] && clean=(--method "dps-open-clean=--method dps --prior $store/corpus-open-clean.pt ${p[*]}")
   # shellcheck disable=SC2086  # ACCELS splits on purpose
   AMBIENT=$ambient /usr/bin/python3 scripts/corpus-eval.py --corpus "$corpus" --split "$split" --accel $accels \
-    --out "$results/corpus-$split" --doc "$doc" --title "Cross-subject results: priors on subjects they never saw" \
-    --method "adps-corpus=--method adps --prior $store/corpus-ambient-r2.pt ${p[*]}" \
+    --out "$results/corpus-$split" --doc "$doc" --title "Results: diffusion priors on subjects they never saw" \
+    --dataset "real brain=$results/real/brain" --dataset "knees=$results/real/knees" --bart \
     --method "adps-open=--method adps --prior $store/corpus-open-ambient-r2.pt ${p[*]}" \
+    --method "adps-corpus=--method adps --prior $store/corpus-ambient-r2.pt ${p[*]}" \
+    "${clean[@]}" \
     --method "dps-corpus-clean=--method dps --prior $store/corpus-clean.pt ${p[*]}" \
     --method "adps-colin27=--method adps --prior $store/ambient-colin27-r2.pt ${p[*]}"
 }

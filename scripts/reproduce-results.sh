@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reproduces docs/results.md with the project's own CLI, on data anyone can regenerate:
+# Reproduces docs/results-colin27.md with the project's own CLI, on data anyone can regenerate:
 #   data    the simulated Colin27 training and held-out sets (data-samples recipe), a noisy
 #           copy of the training set (SNR about 10) and an "L1" training set (CS
 #           reconstructions of the R = 4 training data, simulated back into k-space);
@@ -16,7 +16,7 @@
 #           with each ambient prior;
 #   knee    the default brain prior fine-tuned on 16 real knees (simulated 8-coil
 #           k-space, R = 4) against the un-tuned ambient priors on the other 4;
-#   report  docs/results.md and its figures (scripts/results-report.py).
+#   report  docs/results-colin27.md and its figures (scripts/results-report.py).
 # Resumable: every stage keeps what is done (finished priors, existing reports) and an
 # interrupted training resumes from its checkpoint. A prior committed under
 # data-samples/priors/ with its full steps stands in for a missing training run, so a fresh
@@ -31,9 +31,9 @@
 #   use; default all), RANKS (data-parallel training processes on this machine, 1; 2 on
 #   2 cores trains 1.4x faster), PRECISION (the training arithmetic: bfloat16, about 1.4x
 #   faster on CPUs with AVX-512 BF16, or float32), RESULTS (results), AMBIENT (build/ambient), DOC
-#   (docs/results.md), PRIOR_STORE (data-samples/priors). Small values make a quick check of
+#   (docs/results-colin27.md), PRIOR_STORE (data-samples/priors). Small values make a quick check of
 #   the whole pipeline (its own store: a 4-step prior must not replace a committed one):
-#   STEPS=4 FINETUNE_STEPS=2 SLICES=2 SAMPLES=2 ACCELS=8 RESULTS=/tmp/r DOC=/tmp/r/results.md \
+#   STEPS=4 FINETUNE_STEPS=2 SLICES=2 SAMPLES=2 ACCELS=8 RESULTS=/tmp/r DOC=/tmp/r/results-colin27.md \
 #   PRIOR_STORE=/tmp/r/store
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,13 +49,13 @@ accels=${ACCELS:-2 4 6 8}
 all_priors="fs ambient-r2 ambient-r4 ambient-r8 l1 tweedie noisy-clean"
 ambient_priors="ambient-r2 ambient-r4 ambient-r8"
 # The prior `ambient recon --method adps` and aos use without --prior: the best ambient
-# prior (docs/results.md: on held-out brain slices R = 2 leads R = 4 and 8 at every inference R).
+# prior (docs/results-colin27.md: on held-out brain slices R = 2 leads R = 4 and 8 at every inference R).
 default_prior=ambient-r2
 priors=${PRIORS:-$all_priors}
 ranks=${RANKS:-1}
 precision=${PRECISION:-bfloat16}
 store=${PRIOR_STORE:-data-samples/priors}
-doc=${DOC:-docs/results.md}
+doc=${DOC:-docs/results-colin27.md}
 raw=${DATA_RAW:-../shared/data-raw}
 colin=/usr/share/mricron/templates/ch2better.nii.gz
 stages=${*:-data priors export recon real knee report}

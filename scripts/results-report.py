@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes docs/results.md and its figures from what scripts/reproduce-results.sh left in
+"""Writes docs/results-colin27.md and its figures from what scripts/reproduce-results.sh left in
 RESULTS: the per-slice reports of `ambient recon --report` (fastMRI's PSNR, SSIM and NRMSE,
 each slice's own maximum as range), the priors' `evaluate-prior` JSON, the reconstructed
 arrays (figures) and the finished priors (--prior: their steps). Only numbers found in those
@@ -156,8 +156,8 @@ def header(a):
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")),
                platform.machine())
     return [
-        "# Results: ambient priors against classical reconstruction\n",
-        "**Subjects the priors never saw come first:** [results-cross-subject.md](results-cross-subject.md) "
+        "# Results on Colin27: the small in-distribution experiment\n",
+        "**The main results, on subjects the priors never saw, are in** [results.md](results.md) "
         "(the held-out test subjects of the varied corpus per anatomy, written by "
         "`scripts/reproduce-corpus-results.sh`). This page is the small in-distribution experiment: "
         "priors trained on one simulated subject (Colin27) and judged on other slices of it, the real "
