@@ -209,7 +209,7 @@ void register_recon(CLI::App& app, const GlobalOptions& global) {
       "volume's maximum as data range, NMSE, NRMSE), printed as a table; 'auto' uses the "
       "file's own reference or, with --mask, the fully sampled image.\n"
       "Diffusion priors (adps, dps, aos; docs/reconstruction.md): --prior names the prior file "
-      "(default: the bundled Colin27 priors, ambient for adps and aos, clean for dps); "
+      "(default: the bundled priors learned from the open-licence corpus, ambient for adps and aos, clean for dps; data-samples/priors/README.md); "
       "--samples posterior samples per slice run as one batch, their mean is the image, their "
       "standard deviation the --uncertainty map; --save-samples keeps every sample. Scans whose "
       "size the prior's network cannot take (multiples of 8) are zero-padded in k-space and "
