@@ -73,7 +73,8 @@ HoldoutProblem holdout_problem(const at::Tensor& maps, const at::Tensor& mask, c
                                uint64_t seed) {
   const HoldoutSplit split = holdout_split(mask, fraction, seed);
   const SenseOperator fit(maps, split.fit);
-  return {fit, SenseOperator(maps, split.held_out), fit.adjoint(y), y * split.held_out.unsqueeze(0)};
+  const int64_t lines = is_line_mask(mask.to(at::kBool)) ? split.held_out.any(1).sum().item<int64_t>() : 0;
+  return {fit, SenseOperator(maps, split.held_out), fit.adjoint(y), y * split.held_out.unsqueeze(0), lines};
 }
 
 double HoldoutProblem::squared_error(const at::Tensor& image) const {

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <memory>
@@ -103,8 +104,13 @@ SliceProblem slice_problem(const io::KSpace& kspace, int64_t s, const ReconOptio
 double cross_validated_lambda(const std::vector<SliceProblem>& slices, int iterations,
                               const std::function<void(int)>& after_iteration) {
   std::vector<HoldoutProblem> trials;
-  for (const SliceProblem& p : slices)
+  int64_t most_lines = 0;
+  for (const SliceProblem& p : slices) {
     trials.push_back(holdout_problem(p.maps, p.mask, p.y, kSearch.holdout, static_cast<uint64_t>(p.seed)));
+    most_lines = std::max(most_lines, trials.back().held_lines);
+  }
+  const bool lines = !trials.empty() && trials.front().held_lines > 0;
+  if (lines && most_lines < kSearch.min_held_lines) return kCsDefaults.lambda;  // see LambdaSearch
   return choose_lambda(kSearch, [&](double lambda) {
            double squared = 0;
            for (size_t s = 0; s < slices.size(); ++s) {

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "ambient/core/error.hpp"
+#include "ambient/recon/classical.hpp"
 #include "ambient/recon/fft.hpp"
 #include "ambient/recon/lambda_selection.hpp"
 #include "ambient/recon/mask_analysis.hpp"
@@ -109,6 +110,34 @@ TEST(LambdaSelection, AutomaticWeightIsNearTheBestOfASweep) {
     const auto [automatic, lambdas] = psnr(-1);
     ASSERT_EQ(lambdas.size(), 1u);
     EXPECT_GT(automatic, best - 0.5) << method << ": auto chose " << lambdas[0];
+  }
+}
+
+// 128 lines (48 readout points, for speed) at R = 8 with 12 ACS lines leave 4 lines besides them, one held out: too little to
+// choose a weight from (on the validation spines the choice lost 2.65 dB), so cs keeps its
+// fixed default, for one slice or many (at R = 4, 20 lines, 4 held out: it chooses).
+TEST(LambdaSelection, CsKeepsItsDefaultWhenOneLineIsAllItCouldHoldOut) {
+  const at::Tensor truth = recon::shepp_logan(128, 48).to(at::kComplexFloat);
+  const at::Tensor maps = recon::birdcage_maps(8, 128, 48);
+  recon::MaskOptions m;
+  m.kind = recon::parse_mask_kind("random");
+  m.calibration = 12;
+  recon::ReconOptions o;
+  o.maps = maps;
+  o.automatic_lambda = true;
+  m.acceleration = 4;
+  const at::Tensor r4 = recon::sampling_mask(128, 48, m);
+  EXPECT_EQ(recon::holdout_problem(maps, r4, recon::fft2c(maps * truth) * r4, 0.2, 1).held_lines, 4);
+  m.acceleration = 8;
+  const at::Tensor mask = recon::sampling_mask(128, 48, m);
+  EXPECT_EQ(recon::holdout_problem(maps, mask, recon::fft2c(maps * truth) * mask, 0.2, 1).held_lines, 1);
+  for (int64_t slices : {1, 2}) {
+    io::KSpace k;
+    k.mask = mask.unsqueeze(0).expand({slices, 128, 48}).contiguous();
+    k.data = (recon::fft2c(maps * truth).unsqueeze(0) * k.mask.unsqueeze(1)).contiguous();
+    const auto r = recon::make_reconstructor("cs", o)->run(k, no_progress());
+    ASSERT_EQ(static_cast<int64_t>(r.lambdas.size()), slices);  // one weight per slice, the same
+    EXPECT_EQ(r.lambdas[0], recon::kCsDefaults.lambda) << slices << " slices";
   }
 }
 
