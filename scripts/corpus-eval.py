@@ -10,8 +10,12 @@ does the work. Masks: 1D random lines with 12 ACS lines at each R, the same mask
 method. cs runs at every lambda of LAMBDAS (its best per anatomy is the baseline) and at its
 default. A method already run (its report exists) is not rerun.
 
+--dataset NAME=FOLDER adds a column of other one-slice k-space files (the real brain, ...);
+--bart adds `bart pics` at its best lambda of the same sweep (scripts/bart_peer.py).
+
 Usage: corpus-eval.py [--corpus DIR] [--split test] [--out DIR] [--accel 4 8]
-         [--method NAME=ARGS ...]   e.g. --method 'adps=--method adps --prior p.pt --guidance dc'
+         [--method NAME=ARGS ...] [--dataset NAME=FOLDER ...] [--bart]
+         e.g. --method 'adps=--method adps --prior p.pt --guidance dc'
 """
 import argparse
 import csv
