@@ -147,47 +147,15 @@ def main():
     manifest = args.corpus / "manifest.csv"
     if not manifest.exists():
         sys.exit(f"error: {manifest}: no corpus there (data-samples/make-training-corpus.py builds it)")
-
     picks = [p for p in evaluation_slices(manifest, args.split) if not args.anatomy or p[0] in args.anatomy]
-    for kind, output, s in picks:
-        target = out / "slices" / kind / f"{Path(output).stem}-s{s}.h5"
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            run([args.ambient, "-q", "convert", str(args.corpus / output), str(target), "--slices", f"{s}:{s + 1}"])
-    anatomies = sorted({p[0] for p in picks})
-    inputs = {kind: out / "slices" / kind for kind in anatomies}
-    for spec in args.dataset:
-        name, _, folder = spec.partition("=")
-        if not sorted(Path(folder).glob("*.h5")):
-            sys.exit(f"error: --dataset {spec}: no .h5 k-space files in {folder}")
-        inputs[name] = Path(folder)
-        anatomies.append(name)
-
-    methods = {"zf": "--method zf"}
-    if not args.no_cs_sweep:
-        methods.update({f"cs-l{lam:g}": f"--method cs --lambda {lam:g}" for lam in LAMBDAS})
-        methods["cs-auto"] = "--method cs --lambda auto"
-    if args.no_cs_sweep:
-        methods["cs-default"] = "--method cs"
-    for m in args.method:
-        name, _, rest = m.partition("=")
-        methods[name] = rest
+    inputs = evaluation_inputs(args, picks, out)
+    anatomies = list(inputs)
+    methods = method_options(args)
     table = {}
     for accel in args.accel:
         for name, options in methods.items():
             for kind in anatomies:
-                run_dir = out / f"r{accel:g}" / name / kind
-                report = run_dir / "report.csv"
-                sampling = any(f"--method {m}" in options for m in ("adps", "dps"))
-                if not report.exists():
-                    run_dir.mkdir(parents=True, exist_ok=True)
-                    extra = ["--uncertainty", str(run_dir / "{name}-std.npy")] if sampling else []
-                    run([args.ambient, "-q", "recon", str(inputs[kind]), "-o", str(run_dir / "{name}.npy"),
-                         "--report", str(report), "--mask", "random", "--accel", f"{accel:g}", "--acs", "12",
-                         "--reference", "auto", "--force"] + extra + shlex.split(options))
-                table[(accel, name, kind)] = mean_metrics(report)
-                if sampling:
-                    table[(accel, name, kind)]["spearman"] = uncertainty_rank_correlation(args.ambient, inputs[kind], run_dir)
+                table[(accel, name, kind)] = evaluate(args, options, inputs[kind], out / f"r{accel:g}" / name / kind, accel)
         if args.bart:
             for kind in anatomies:
                 sweep = bart_best(args.ambient, inputs[kind], accel, out / f"r{accel:g}" / "bart" / kind)
@@ -196,6 +164,53 @@ def main():
     text = write_summary(out, table, args.accel, list(methods), anatomies)
     if args.doc:
         write_doc(args, methods, picks, text + "\n" + standing(table, args.accel, list(methods), anatomies))
+
+
+def evaluation_inputs(args, picks, out):
+    """{column: folder of one-slice k-space files}: each anatomy's picked slices (written once
+    with `ambient convert --slices`), then each --dataset."""
+    for kind, output, s in picks:
+        target = out / "slices" / kind / f"{Path(output).stem}-s{s}.h5"
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            run([args.ambient, "-q", "convert", str(args.corpus / output), str(target), "--slices", f"{s}:{s + 1}"])
+    inputs = {kind: out / "slices" / kind for kind in sorted({p[0] for p in picks})}
+    for spec in args.dataset:
+        name, _, folder = spec.partition("=")
+        if not sorted(Path(folder).glob("*.h5")):
+            sys.exit(f"error: --dataset {spec}: no .h5 k-space files in {folder}")
+        inputs[name] = Path(folder)
+    return inputs
+
+
+def method_options(args):
+    """{name: `ambient recon` options}: zf, the cs sweep and cs-auto (or cs at its default), then --method's."""
+    methods = {"zf": "--method zf"}
+    if args.no_cs_sweep:
+        methods["cs-default"] = "--method cs"
+    else:
+        methods.update({f"cs-l{lam:g}": f"--method cs --lambda {lam:g}" for lam in LAMBDAS})
+        methods["cs-auto"] = "--method cs --lambda auto"
+    for m in args.method:
+        name, _, rest = m.partition("=")
+        methods[name] = rest
+    return methods
+
+
+def evaluate(args, options, slices, run_dir, accel):
+    """One method on one folder at one R (run once: a report that exists is read), its means."""
+    report = run_dir / "report.csv"
+    sampling = any(f"--method {m}" in options for m in ("adps", "dps"))
+    if not report.exists():
+        run_dir.mkdir(parents=True, exist_ok=True)
+        extra = ["--uncertainty", str(run_dir / "{name}-std.npy")] if sampling else []
+        run([args.ambient, "-q", "recon", str(slices), "-o", str(run_dir / "{name}.npy"), "--report", str(report),
+             "--mask", "random", "--accel", f"{accel:g}", "--acs", "12", "--reference", "auto", "--force"]
+            + extra + shlex.split(options))
+    result = mean_metrics(report)
+    if sampling:
+        result["spearman"] = uncertainty_rank_correlation(args.ambient, slices, run_dir)
+    return result
 
 
 def standing(table, accels, methods, anatomies):

@@ -43,15 +43,8 @@ stage_corpus() {
 # Training files whose every slice carries a licence that allows redistribution and commercial
 # use; the others (non-commercial, research use only, unverified) stay out of a shipped prior.
 open_train_files() {
-  /usr/bin/python3 - "$corpus/manifest.csv" "$corpus" <<'PY'
-import csv, sys
-open_licences = {"BSD-2-Clause", "BSD-3-Clause", "MIT", "CC BY 4.0", "CC BY-SA 3.0", "GPL-3.0"}
-licences = {}
-for row in csv.DictReader(open(sys.argv[1])):
-    if row["split"] == "train":
-        licences.setdefault(row["output"], set()).add(row["licence"])
-print("\n".join(f"{sys.argv[2]}/{f}" for f, l in sorted(licences.items()) if l <= open_licences))
-PY
+  /usr/bin/python3 -c 'import sys; sys.path.insert(0, "scripts"); from open_licences import open_training_files
+print("\n".join(f"{sys.argv[2]}/{f}" for f in open_training_files(sys.argv[1])))' "$corpus/manifest.csv" "$corpus"
 }
 
 train() {  # NAME FILES-VARIABLE OPTIONS...

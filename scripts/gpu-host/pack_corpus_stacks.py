@@ -9,13 +9,14 @@ Usage: pack_corpus_stacks.py OUT.npz OUT.json [--raw ../shared/data-raw]
 import argparse
 import importlib.util
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
-# The licences that allow redistribution and commercial use (reproduce-corpus-results.sh, `open`).
-OPEN_LICENCES = {"BSD-2-Clause", "BSD-3-Clause", "MIT", "CC BY 4.0", "CC BY-SA 3.0", "GPL-3.0"}
+sys.path.insert(0, str(ROOT / "scripts"))
+from open_licences import open_training_files  # noqa: E402
 
 
 def corpus_recipe():
@@ -33,11 +34,9 @@ def main():
     args = ap.parse_args()
     recipe = corpus_recipe()
     settings = argparse.Namespace(raw=args.raw, matrix=128, seed=2026, min_side=96)  # the recipe's defaults
-    rows, jobs = recipe.plan(recipe.discover(args.raw), settings)
-    licences = {}
-    for row in rows:
-        licences.setdefault(row["output"], set()).add(row["licence"])
-    chosen = [j for j in jobs if j[0].startswith("train/") and licences[j[0]] <= OPEN_LICENCES]
+    _, jobs = recipe.plan(recipe.discover(args.raw), settings)
+    wanted = set(open_training_files(ROOT / "data-samples" / "corpus-manifest.csv"))
+    chosen = [j for j in jobs if j[0] in wanted]
     stacks, meta = {}, []
     for i, (output, stack, coils, noise, seed) in enumerate(chosen):
         if np.iscomplexobj(stack):

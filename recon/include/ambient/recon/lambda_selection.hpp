@@ -45,11 +45,6 @@ struct LambdaSearch {
   double factor = 3;
   int trials = 5;
   double holdout = 0.2;  // fraction held out (holdout_split)
-  // Line masks: where no slice holds out this many lines, the fit keeps so few lines besides
-  // the calibration block (128 lines at R = 8 with 12 ACS lines: 4, one held out) that the
-  // held-out error does not rank the weights (validation spines: -2.65 dB against the fixed
-  // default): cs keeps its fixed default (docs/reconstruction.md, "--lambda auto").
-  int64_t min_held_lines = 2;
 };
 
 struct LambdaChoice {
