@@ -111,6 +111,10 @@ stage_eval() {
   real_data
   local p=(--samples "$samples") clean=()
   [ -f "$store/corpus-open-clean.pt" ] && clean=(--method "dps-open-clean=--method dps --prior $store/corpus-open-clean.pt ${p[*]}")
+  # The default prior at the clean prior's 8000 steps (exported before it was trained on to
+  # 16000), for the comparison at equal steps.
+  [ -f "$results/priors/corpus-open-ambient-r2-8k.pt" ] &&
+    clean+=(--method "adps-open-8k=--method adps --prior $results/priors/corpus-open-ambient-r2-8k.pt ${p[*]}")
   # shellcheck disable=SC2086  # ACCELS splits on purpose
   AMBIENT=$ambient /usr/bin/python3 scripts/corpus-eval.py --corpus "$corpus" --split "$split" --accel $accels \
     --out "$results/corpus-$split" --doc "$doc" --title "Results: diffusion priors on subjects they never saw" \

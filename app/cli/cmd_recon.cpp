@@ -19,20 +19,24 @@ struct ReconCommand {
   std::string crop, shard;
 };
 
-// --lambda: a non-negative weight, or auto (the method chooses it from the data).
-bool parse_lambda(const std::string& text, recon::ReconOptions& options) {
-  options.automatic_lambda = text == "auto";
-  if (options.automatic_lambda) return true;
+// The value of a weight option that also takes auto (handled by the caller).
+double non_negative_number(const std::string& flag, const std::string& text) {
   size_t used = 0;
-  double lambda = -1;
+  double value = -1;
   try {
-    lambda = std::stod(text, &used);
+    value = std::stod(text, &used);
   } catch (const std::exception&) {
     used = 0;
   }
-  if (used != text.size() || !(lambda >= 0) || !std::isfinite(lambda))
-    throw CLI::ValidationError("--lambda", "'" + text + "' is not a non-negative number or auto");
-  options.lambda = lambda;
+  if (used != text.size() || !(value >= 0) || !std::isfinite(value))
+    throw CLI::ValidationError(flag, "'" + text + "' is not a non-negative number or auto");
+  return value;
+}
+
+// --lambda: a non-negative weight, or auto (the method chooses it from the data).
+bool parse_lambda(const std::string& text, recon::ReconOptions& options) {
+  options.automatic_lambda = text == "auto";
+  if (!options.automatic_lambda) options.lambda = non_negative_number("--lambda", text);
   return true;
 }
 
@@ -101,8 +105,15 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   c.add_option("--view-accel", s.view_acceleration, "adps, fresh view: acceleration of its random lines")
       ->check(CLI::Range(1.0, 1e6))
       ->capture_default_str();
-  c.add_option("--step-lambda", s.dc_lambda, "dc: weight of the denoised estimate in each step's CG")
-      ->capture_default_str();
+  c.add_option_function<std::string>(
+       "--step-lambda",
+       [&s](const std::string& text) {
+         s.automatic_dc_lambda = text == "auto";
+         if (!s.automatic_dc_lambda) s.dc_lambda = non_negative_number("--step-lambda", text);
+       },
+       "dc: weight of the denoised estimate in each step's CG, or auto (from the scan's own misfit to "
+       "its coil maps: docs/reconstruction.md)")
+      ->default_str("auto");
   c.add_option("--step-iterations", s.dc_iterations, "dc: CG iterations per step")->capture_default_str();
   c.add_option("--fit-iterations", s.fit_iterations,
                "dc: the last step's CGLS iterations toward the data, at most (stops at the noise level)")

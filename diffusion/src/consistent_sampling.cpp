@@ -7,6 +7,7 @@
 
 #include "ambient/core/error.hpp"
 #include "ambient/recon/cgls.hpp"
+#include "ambient/recon/classical.hpp"
 #include "ambient/recon/conjugate_gradient.hpp"
 #include "ambient/recon/linear_operator.hpp"
 
@@ -27,6 +28,21 @@ torch::Tensor data_consistent(const Measurement& m, const torch::Tensor& x0, dou
   return torch::stack(out);
 }
 
+double misfit_sigma(const Measurement& m) {
+  const torch::Tensor fit =
+      data_consistent(m, torch::zeros_like(m.kspace[0]).unsqueeze(0), recon::kSenseDefaults.lambda,
+                      recon::kSenseDefaults.iterations)[0];
+  const torch::Tensor residual = recon::SenseOperator(m.maps, m.mask).forward(fit) - m.kspace * m.mask.unsqueeze(0);
+  const double measured = m.mask.sum().item<double>() * static_cast<double>(m.kspace.size(0));
+  return std::sqrt(residual.abs().pow(2).sum().item<double>() / (2 * measured));
+}
+
+double step_lambda(const Measurement& m, const PosteriorOptions& o) {
+  if (!o.automatic_dc_lambda) return o.dc_lambda;
+  const double s = misfit_sigma(m);
+  return o.dc_misfit_weight * s * s;
+}
+
 torch::Tensor fit_to_noise(const Measurement& m, const torch::Tensor& x0, int max_iterations) {
   const double target = noise_norm(m);
   if (!(target > 0)) throw Error("fitting to the noise level needs the data's noise level");
@@ -39,7 +55,8 @@ torch::Tensor fit_to_noise(const Measurement& m, const torch::Tensor& x0, int ma
 
 torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measurement& m, const PosteriorOptions& o,
                                  Progress& progress) {
-  if (!(o.dc_lambda >= 0)) throw Error("the data-consistency weight lambda must be >= 0");
+  if (!(o.dc_lambda >= 0) || !(o.dc_misfit_weight >= 0))
+    throw Error("the data-consistency weight lambda must be >= 0");
   if (!(o.eta >= 0 && o.eta <= 1)) throw Error("the sampler's stochasticity eta must lie in [0, 1]");
   if (o.dc_iterations < 0 || o.fit_iterations < 0) throw Error("the data-consistency CG iterations must be >= 0");
   const bool warm = m.start.defined() && o.sigma_start > 0;
@@ -54,6 +71,7 @@ torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measuremen
   auto noise = [&] { return at::normal(0.0, 1.0, {n, 2, height, width}, g).to(device); };
 
   torch::NoGradGuard no_grad;
+  const double lambda = step_lambda(m, o);
   torch::Tensor x = noise() * sigmas[0];
   if (warm) x = x + to_channels(m.start.to(device).unsqueeze(0));
   torch::Tensor estimate;
@@ -65,7 +83,7 @@ torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measuremen
     const bool last = !(next > 0);
     const torch::Tensor x0 = to_complex(denoised);
     estimate = last && m.noise_sigma > 0 ? fit_to_noise(m, x0, o.fit_iterations)
-                                         : data_consistent(m, x0, o.dc_lambda, o.dc_iterations);
+                                         : data_consistent(m, x0, lambda, o.dc_iterations);
     if (!torch::isfinite(estimate).all().item<bool>())
       throw Error("posterior sampling produced NaN or Inf at step " + std::to_string(i + 1));
     if (!last) {

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "ambient/core/error.hpp"
+#include "ambient/diffusion/consistent_sampling.hpp"
 #include "ambient/diffusion/posterior_reconstructor.hpp"
 #include "ambient/diffusion/posterior_sampling.hpp"
 #include "ambient/recon/linear_operator.hpp"
@@ -138,6 +139,51 @@ TEST(ConsistentSampling, WarmStartBeginsAtTheStartImage) {
   EXPECT_LT(nrmse(samples.mean(0), p.truth), 0.05);
   o.sigma_start = 0;  // no warm start: from noise at sigma_max, far from the truth
   EXPECT_GT(nrmse(diffusion::guided_samples(identity, m, o).mean(0), p.truth), 1.0);
+}
+
+// Four smooth coils over a 16 x 16 image, every sample measured: M = 4N equations for N
+// pixels, so the least-squares residual holds 3/4 of the noise, sigma sqrt(1 - N/M) per component.
+diffusion::Measurement overdetermined(double noise, const torch::Tensor& maps_support) {
+  at::Generator g = at::make_generator<at::CPUGeneratorImpl>(5);
+  const torch::Tensor y = torch::linspace(-1, 1, 16).reshape({16, 1}), x = torch::linspace(-1, 1, 16).reshape({1, 16});
+  std::vector<torch::Tensor> coils;
+  for (const double angle : {0.3, 1.9, 3.4, 5.0})
+    coils.push_back(torch::polar(torch::exp(-(y - std::sin(angle)).pow(2) - (x - std::cos(angle)).pow(2)),
+                                 (y + x) * angle));
+  torch::Tensor covering = torch::stack(coils);
+  covering = (covering / torch::sqrt(covering.abs().pow(2).sum(0, true))).to(torch::kComplexFloat);
+  const torch::Tensor image = torch::view_as_complex(at::normal(0.0, 1.0, {16, 16, 2}, g));
+  diffusion::Measurement m;
+  m.maps = covering * maps_support;
+  m.mask = torch::ones({16, 16}, torch::kBool);
+  // The data always come from coils that cover the whole image; maps_support may miss part of it.
+  m.kspace = (recon::SenseOperator(covering, m.mask).forward(image) +
+              noise * torch::view_as_complex(at::normal(0.0, 1.0, {4, 16, 16, 2}, g)))
+                 .to(torch::kComplexFloat);
+  m.noise_sigma = noise;
+  return m;
+}
+
+TEST(ConsistentSampling, MisfitIsTheNoiseWhereTheMapsExplainTheData) {
+  const torch::Tensor everywhere = torch::ones({1, 16, 16});
+  EXPECT_NEAR(diffusion::misfit_sigma(overdetermined(0.05, everywhere)), 0.05 * std::sqrt(0.75), 0.005);
+  EXPECT_NEAR(diffusion::misfit_sigma(overdetermined(0.2, everywhere)), 0.2 * std::sqrt(0.75), 0.02);
+  // Maps that miss a band of the object (ESPIRiT's cropped edge): its signal is misfit too.
+  torch::Tensor band = everywhere.clone();
+  band.narrow(2, 0, 3).zero_();
+  EXPECT_GT(diffusion::misfit_sigma(overdetermined(0.05, band)), 3 * 0.05);
+}
+
+TEST(ConsistentSampling, AutomaticStepLambdaGrowsWithTheMisfit) {
+  const torch::Tensor everywhere = torch::ones({1, 16, 16});
+  diffusion::PosteriorOptions o;
+  const diffusion::Measurement quiet = overdetermined(0.05, everywhere), noisy = overdetermined(0.2, everywhere);
+  const double s = diffusion::misfit_sigma(quiet);
+  EXPECT_NEAR(diffusion::step_lambda(quiet, o), o.dc_misfit_weight * s * s, 1e-9);
+  EXPECT_GT(diffusion::step_lambda(noisy, o), 10 * diffusion::step_lambda(quiet, o));
+  o.automatic_dc_lambda = false;
+  o.dc_lambda = 0.07;
+  EXPECT_EQ(diffusion::step_lambda(noisy, o), 0.07);
 }
 
 TEST(PosteriorSampling, WithoutGuidanceTheSamplesIgnoreTheData) {

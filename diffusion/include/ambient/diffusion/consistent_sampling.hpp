@@ -25,6 +25,16 @@ torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measuremen
 // CG steps started at x0 (A = the measurement's M F S; y its k-space).
 torch::Tensor data_consistent(const Measurement& measurement, const torch::Tensor& x0, double lambda, int iterations);
 
+// How far the measurement lies from what its own forward model can explain: the rms residual
+// per real component of its CG-SENSE fit (recon::kSenseDefaults), sqrt(||A z - y||^2 / 2M) over
+// the M measured samples of all coils. About the noise level where the coil maps cover the
+// object; larger where they miss tissue the data hold.
+double misfit_sigma(const Measurement& measurement);
+
+// The weight lambda of each dc step: options.dc_misfit_weight * misfit_sigma^2 when
+// options.automatic_dc_lambda, options.dc_lambda otherwise.
+double step_lambda(const Measurement& measurement, const PosteriorOptions& options);
+
 // Noise-aware data consistency (the discrepancy principle): for each image of x0 [b, H, W],
 // CGLS on ||A z - y|| from x0, stopped where the residual reaches the noise's own norm
 // (noise_norm; on that point of the last step, recon/cgls.hpp) or after max_iterations, so a
