@@ -110,17 +110,31 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
        [&s](const std::string& text) {
          s.automatic_dc_lambda = text == "auto";
          if (!s.automatic_dc_lambda) s.dc_lambda = non_negative_number("--step-lambda", text);
+         s.dc_step_given = true;
        },
        "dc: weight of the denoised estimate in each step's CG, or auto (from the scan's own misfit to "
        "its coil maps: docs/reconstruction.md)")
-      ->default_str("auto");
-  c.add_option("--step-iterations", s.dc_iterations, "dc: CG iterations per step")->capture_default_str();
+      ->default_str("auto; dps: 0.05");
+  c.add_option_function<int>(
+       "--step-iterations",
+       [&s](int n) {
+         s.dc_iterations = n;
+         s.dc_step_given = true;
+       },
+       "dc: CG iterations per step")
+      ->default_str("15; dps: 5");
   c.add_option("--fit-iterations", s.fit_iterations,
                "dc: the last step's CGLS iterations toward the data, at most (stops at the noise level)")
       ->capture_default_str();
-  c.add_option("--eta", s.eta, "dc: fresh noise in each step (0: deterministic, 1: all fresh)")
+  c.add_option_function<double>(
+       "--eta",
+       [&s](double eta) {
+         s.eta = eta;
+         s.dc_step_given = true;
+       },
+       "dc: fresh noise in each step (0: deterministic, 1: all fresh)")
       ->check(CLI::Range(0.0, 1.0))
-      ->capture_default_str();
+      ->default_str("0.25; dps: 0.5");
   c.add_option("--warm-start", p.warm_start, "dc: start from this reconstruction noised to --sigma-start (none: from noise at --sigma-max)")
       ->check(CLI::IsMember({"none", "zf", "sense", "cs"}))
       ->capture_default_str();

@@ -82,7 +82,9 @@ class PosteriorReconstructor : public recon::Reconstructor {
       if (one_step) {
         samples = one_step_estimate(*prior_, m, std::max(options_.sampling.schedule.sigma_min, m.noise_sigma)).unsqueeze(0);
       } else {
-        PosteriorOptions o = options_.sampling;
+        PosteriorOptions o = method_ == "dps" && !options_.sampling.dc_step_given
+                                 ? clean_prior_dc_step(options_.sampling)
+                                 : options_.sampling;
         o.seed = options_.sampling.seed * 1000003 + static_cast<uint64_t>(s);  // each slice its own draws
         samples = posterior_samples(*prior_, m, o, volume);
       }

@@ -62,6 +62,14 @@ torch::Tensor fresh_view_masks(const nlohmann::json& description, const torch::T
   return (random.to(torch::kBool) | mask.cpu().to(torch::kBool).unsqueeze(0)).to(random.scalar_type());
 }
 
+PosteriorOptions clean_prior_dc_step(PosteriorOptions o) {
+  o.automatic_dc_lambda = false;
+  o.dc_lambda = 0.05;
+  o.dc_iterations = 5;
+  o.eta = 0.5;
+  return o;
+}
+
 double noise_norm(const Measurement& m) {
   const double measured = m.mask.sum().item<double>() * static_cast<double>(m.kspace.size(0));
   return m.noise_sigma * std::sqrt(2 * measured);

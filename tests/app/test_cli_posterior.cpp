@@ -93,6 +93,21 @@ TEST_F(PosteriorRecon, BfloatPrecisionGivesTheFloatImage) {
   EXPECT_FALSE(fs::exists(*dir / "half.npy"));
 }
 
+TEST_F(PosteriorRecon, DpsKeepsTheFixedStepUnlessOneIsGiven) {
+  // A clean prior samples with clean_prior_dc_step's settings by default, adps's when asked.
+  const std::string dps = "--method dps --prior " + (*dir / "clean/checkpoint.pt") + " --samples 2 --steps 3 ";
+  const std::vector<std::pair<std::string, std::string>> runs = {
+      {"default.npy", ""},
+      {"fixed.npy", "--step-lambda 0.05 --step-iterations 5 --eta 0.5 "},
+      {"misfit.npy", "--step-lambda auto --step-iterations 15 --eta 0.25 "}};
+  for (const auto& [name, options] : runs)
+    ASSERT_EQ(ambient(recon(dps + options + "-o " + (*dir / name))).exit_code, 0) << name;
+  io::ReadOptions read;
+  const auto image = [&](const char* name) { return io::read_image(*dir / name, read).data; };
+  EXPECT_EQ(nrmse(image("default.npy"), image("fixed.npy")), 0);
+  EXPECT_GT(nrmse(image("default.npy"), image("misfit.npy")), 1e-4);
+}
+
 TEST_F(PosteriorRecon, DpsAndAosRunWithTheirPriors) {
   auto r = ambient(recon("--method dps --prior " + (*dir / "clean/checkpoint.pt") + " --samples 2 --steps 3 -o " +
                          (*dir / "dps.npy")));
