@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "ambient/jobs/batch_recon.hpp"
@@ -69,6 +70,15 @@ bool is_batch(const ReconCommand& c) {
   return false;
 }
 
+// A dc step option: sets its field and marks the step as chosen (dps keeps its own otherwise).
+template <typename T>
+std::function<void(const T&)> choosing_the_dc_step(T& field, diffusion::PosteriorOptions& s) {
+  return [&field, &s](const T& value) {
+    field = value;
+    s.dc_step_given = true;
+  };
+}
+
 void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   auto& p = cmd.batch.recon.posterior;
   auto& s = p.sampling;
@@ -115,24 +125,14 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
        "dc: weight of the denoised estimate in each step's CG, or auto (from the scan's own misfit to "
        "its coil maps: docs/reconstruction.md)")
       ->default_str("auto; dps: 0.05");
-  c.add_option_function<int>(
-       "--step-iterations",
-       [&s](int n) {
-         s.dc_iterations = n;
-         s.dc_step_given = true;
-       },
-       "dc: CG iterations per step")
+  c.add_option_function<int>("--step-iterations", choosing_the_dc_step(s.dc_iterations, s),
+                              "dc: CG iterations per step")
       ->default_str("15; dps: 5");
   c.add_option("--fit-iterations", s.fit_iterations,
                "dc: the last step's CGLS iterations toward the data, at most (stops at the noise level)")
       ->capture_default_str();
-  c.add_option_function<double>(
-       "--eta",
-       [&s](double eta) {
-         s.eta = eta;
-         s.dc_step_given = true;
-       },
-       "dc: fresh noise in each step (0: deterministic, 1: all fresh)")
+  c.add_option_function<double>("--eta", choosing_the_dc_step(s.eta, s),
+                                 "dc: fresh noise in each step (0: deterministic, 1: all fresh)")
       ->check(CLI::Range(0.0, 1.0))
       ->default_str("0.25; dps: 0.5");
   c.add_option("--warm-start", p.warm_start, "dc: start from this reconstruction noised to --sigma-start (none: from noise at --sigma-max)")

@@ -27,8 +27,9 @@ torch::Tensor data_consistent(const Measurement& measurement, const torch::Tenso
 
 // How far the measurement lies from what its own forward model can explain: the rms residual
 // per real component of its CG-SENSE fit (recon::kSenseDefaults), sqrt(||A z - y||^2 / 2M) over
-// the M measured samples of all coils. About the noise level where the coil maps cover the
-// object; larger where they miss tissue the data hold.
+// the M measured samples of all coils. Where the coil maps cover the object, the noise level
+// times sqrt(1 - N/M) (N pixels; less where the fit is under-determined, plus what the
+// regularised fit leaves); larger where the maps miss tissue the data hold.
 double misfit_sigma(const Measurement& measurement);
 
 // The weight lambda of each dc step: options.dc_misfit_weight * misfit_sigma^2 when
