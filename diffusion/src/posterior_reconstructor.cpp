@@ -66,6 +66,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
         grid_padding(scan.ny(), scan.nx(), prior_->denoiser->network()->config().downsampling());
     const io::KSpace kspace = padding.any() ? pad_kspace(scan, padding) : scan;
     std::vector<torch::Tensor> means, spreads, all;
+    std::vector<double> lambdas;
     VolumeProgress volume(progress, kspace.slices());  // one bar over every slice's steps
     for (int64_t s = 0; s < kspace.slices(); ++s) {
       progress.throw_if_cancelled();
@@ -86,6 +87,11 @@ class PosteriorReconstructor : public recon::Reconstructor {
                                  ? clean_prior_dc_step(options_.sampling)
                                  : options_.sampling;
         o.seed = options_.sampling.seed * 1000003 + static_cast<uint64_t>(s);  // each slice its own draws
+        if (dc_sampler) {  // the step weight, chosen once per slice and reported like cs's lambda
+          o.dc_lambda = step_lambda(m, o);
+          o.automatic_dc_lambda = false;
+          lambdas.push_back(o.dc_lambda);
+        }
         samples = posterior_samples(*prior_, m, o, volume);
       }
       if (options_.consistency_lambda > 0 && !dc_sampler)
@@ -99,6 +105,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
     }
     recon::Reconstruction r;
     r.image = torch::stack(means);
+    r.lambdas = lambdas;
     if (!one_step) r.uncertainty = torch::stack(spreads);
     if (options_.keep_samples) r.samples = torch::stack(all);
     r.evaluations = one_step ? 1 : network_evaluations(options_.sampling);

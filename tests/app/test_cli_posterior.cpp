@@ -5,6 +5,7 @@
 #include <torch/cuda.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "ambient/io/formats.hpp"
 #include "test_support.hpp"
@@ -106,6 +107,17 @@ TEST_F(PosteriorRecon, DpsKeepsTheFixedStepUnlessOneIsGiven) {
   const auto image = [&](const char* name) { return io::read_image(*dir / name, read).data; };
   EXPECT_EQ(nrmse(image("default.npy"), image("fixed.npy")), 0);
   EXPECT_GT(nrmse(image("default.npy"), image("misfit.npy")), 1e-4);
+  // Each slice's step weight is reported as cs reports its lambda: dps's fixed one, adps's from the scan.
+  auto r = ambient("--json " + recon(dps + "-o " + (*dir / "json-dps.npy")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(nlohmann::json::parse(r.output)["lambda"], nlohmann::json::array({0.05})) << r.output;
+  r = ambient("--json " + recon("--method adps --prior " + (*dir / "ambient/checkpoint.pt") +
+                                " --samples 2 --steps 3 -o " + (*dir / "json-adps.npy")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const auto lambda = nlohmann::json::parse(r.output)["lambda"];
+  ASSERT_EQ(lambda.size(), 1u) << r.output;
+  EXPECT_GT(lambda[0].get<double>(), 0);
+  EXPECT_NE(lambda[0].get<double>(), 0.05);
 }
 
 TEST_F(PosteriorRecon, DpsAndAosRunWithTheirPriors) {
