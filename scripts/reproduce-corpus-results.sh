@@ -109,19 +109,19 @@ real_data() {
 stage_eval() {
   say "eval: $split subjects, the real brain, the knees"
   real_data
-  local p=(--samples "$samples") clean=()
-  [ -f "$store/corpus-open-clean.pt" ] && clean=(--method "dps-open-clean=--method dps --prior $store/corpus-open-clean.pt ${p[*]}")
+  local p=(--samples "$samples") optional=()
+  [ -f "$store/corpus-open-clean.pt" ] && optional=(--method "dps-open-clean=--method dps --prior $store/corpus-open-clean.pt ${p[*]}")
   # The default prior at the clean prior's 8000 steps (exported before it was trained on to
   # 16000), for the comparison at equal steps.
   [ -f "$results/priors/corpus-open-ambient-r2-8k.pt" ] &&
-    clean+=(--method "adps-open-8k=--method adps --prior $results/priors/corpus-open-ambient-r2-8k.pt ${p[*]}")
+    optional+=(--method "adps-open-8k=--method adps --prior $results/priors/corpus-open-ambient-r2-8k.pt ${p[*]}")
   # shellcheck disable=SC2086  # ACCELS splits on purpose
   AMBIENT=$ambient /usr/bin/python3 scripts/corpus-eval.py --corpus "$corpus" --split "$split" --accel $accels \
     --out "$results/corpus-$split" --doc "$doc" --title "Results: diffusion priors on subjects they never saw" \
     --dataset "real brain=$results/real/brain" --dataset "knees=$results/real/knees" --bart \
     --method "adps-open=--method adps --prior $store/corpus-open-ambient-r2.pt ${p[*]}" \
     --method "adps-corpus=--method adps --prior $store/corpus-ambient-r2.pt ${p[*]}" \
-    "${clean[@]}" \
+    "${optional[@]}" \
     --method "dps-corpus-clean=--method dps --prior $store/corpus-clean.pt ${p[*]}" \
     --method "adps-colin27=--method adps --prior $store/ambient-colin27-r2.pt ${p[*]}"
 }

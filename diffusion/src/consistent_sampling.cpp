@@ -33,8 +33,7 @@ double misfit_sigma(const Measurement& m) {
       data_consistent(m, torch::zeros_like(m.kspace[0]).unsqueeze(0), recon::kSenseDefaults.lambda,
                       recon::kSenseDefaults.iterations)[0];
   const torch::Tensor residual = recon::SenseOperator(m.maps, m.mask).forward(fit) - m.kspace * m.mask.unsqueeze(0);
-  const double measured = m.mask.sum().item<double>() * static_cast<double>(m.kspace.size(0));
-  return std::sqrt(residual.abs().pow(2).sum().item<double>() / (2 * measured));
+  return std::sqrt(residual.abs().pow(2).sum().item<double>() / (2 * measured_samples(m)));
 }
 
 double step_lambda(const Measurement& m, const PosteriorOptions& o) {

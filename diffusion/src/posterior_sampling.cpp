@@ -70,10 +70,11 @@ PosteriorOptions clean_prior_dc_step(PosteriorOptions o) {
   return o;
 }
 
-double noise_norm(const Measurement& m) {
-  const double measured = m.mask.sum().item<double>() * static_cast<double>(m.kspace.size(0));
-  return m.noise_sigma * std::sqrt(2 * measured);
+double measured_samples(const Measurement& m) {
+  return m.mask.sum().item<double>() * static_cast<double>(m.kspace.size(0));
 }
+
+double noise_norm(const Measurement& m) { return m.noise_sigma * std::sqrt(2 * measured_samples(m)); }
 
 int64_t network_evaluations(const PosteriorOptions& o) {
   return o.schedule.heun ? 2 * int64_t{o.schedule.steps} - 1 : o.schedule.steps;

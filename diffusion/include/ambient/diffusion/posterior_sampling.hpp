@@ -140,6 +140,9 @@ torch::Tensor one_step_estimate(Prior& prior, const Measurement& measurement, do
 // The norm of the measurement noise itself, ||A x_true - y|| in expectation (0: noise unknown).
 double noise_norm(const Measurement& measurement);
 
+// How many complex k-space samples the measurement holds: its measured positions times its coils.
+double measured_samples(const Measurement& measurement);
+
 // Network evaluations (forward passes) per sample of posterior_samples.
 int64_t network_evaluations(const PosteriorOptions& options);
 
