@@ -50,7 +50,13 @@ void from_json(const nlohmann::json& j, UNetConfig& c) {
 
 namespace {
 
-int64_t groups_for(int64_t channels) { return std::max<int64_t>(1, std::min<int64_t>(32, channels / 4)); }
+// Up to 32 groups of at least 4 channels, a divisor of the width: a network description with
+// base_channels 24 has 144 channels where a skip joins, which 32 groups cannot split.
+int64_t groups_for(int64_t channels) {
+  int64_t groups = std::max<int64_t>(1, std::min<int64_t>(32, channels / 4));
+  while (channels % groups != 0) --groups;
+  return groups;
+}
 
 // Group normalisation in the weights' precision: under bfloat16 autocast the convolutions
 // hand it bfloat16, which LibTorch 1.13's CPU group norm refuses beside float weights (and

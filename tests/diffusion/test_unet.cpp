@@ -32,6 +32,15 @@ TEST(UNet, ShapesPresetsAndJson) {
   EXPECT_EQ(j.get<diffusion::UNetConfig>().attention_levels, (std::vector<int64_t>{2, 3}));
 }
 
+TEST(UNet, TakesAnyChannelWidth) {
+  diffusion::UNetConfig c;  // 144 channels where the skips join: not a multiple of 32
+  c.base_channels = 24;
+  c.channel_mult = {1, 2, 4};
+  c.blocks_per_level = 2;
+  diffusion::UNet net(c);
+  EXPECT_EQ(net->forward(torch::randn({1, 2, 16, 16}), torch::zeros({1})).sizes(), (at::IntArrayRef{1, 2, 16, 16}));
+}
+
 TEST(EdmDenoiser, StartsAsTheSkipConnectionAndTakesConditioning) {
   diffusion::UNetConfig c;
   c.in_channels = 4;  // image + mask + ones, as ambient models
