@@ -1,4 +1,5 @@
 // The `ambient` command: every subcommand's --help is its manual.
+#include <c10/util/Exception.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
@@ -72,6 +73,10 @@ int main(int argc, char** argv) {
   } catch (const ambient::Error& e) {
     spdlog::error("{}", with_flag(e));
     return 1;
+  } catch (const c10::Error& e) {  // LibTorch's, whose backtrace is for a bug report (--verbose)
+    spdlog::critical("internal error: {}", e.what_without_backtrace());
+    spdlog::debug("{}", e.what());
+    return 3;
   } catch (const std::exception& e) {  // a library failure we did not anticipate
     spdlog::critical("internal error: {}", e.what());
     return 3;

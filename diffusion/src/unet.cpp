@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "ambient/core/error.hpp"
@@ -29,6 +30,22 @@ UNetConfig UNetConfig::gpu_preset() {
   c.attention_levels = {2, 3};
   c.dropout = 0.1;
   return c;
+}
+
+void check(const UNetConfig& c) {
+  if (c.channel_mult.empty()) throw Error("U-Net needs at least one level");
+  const auto positive = [](const std::vector<int64_t>& v) {
+    return std::all_of(v.begin(), v.end(), [](int64_t x) { return x > 0; });
+  };
+  if (c.in_channels < 1 || c.out_channels < 1 || c.base_channels < 2 || c.base_channels % 2 != 0 ||
+      c.blocks_per_level < 1 || !positive(c.channel_mult))
+    throw Error("U-Net needs positive channel counts, an even base_channels (the noise embedding's cosines "
+                "and sines), positive channel multipliers and at least one block per level");
+  for (int64_t level : c.attention_levels)
+    if (level < 0 || level >= static_cast<int64_t>(c.channel_mult.size()))
+      throw Error("U-Net attention level " + std::to_string(level) + " is not one of its " +
+                  std::to_string(c.channel_mult.size()) + " levels");
+  if (!(c.dropout >= 0 && c.dropout < 1)) throw Error("U-Net dropout must lie in [0, 1)");
 }
 
 void to_json(nlohmann::json& j, const UNetConfig& c) {
@@ -131,7 +148,7 @@ torch::Tensor positional_embedding(const torch::Tensor& labels, int64_t channels
 }  // namespace
 
 UNetImpl::UNetImpl(const UNetConfig& c) : config_(c), embedding_channels_(4 * c.base_channels) {
-  if (c.channel_mult.empty()) throw Error("U-Net needs at least one level");
+  check(c);
   const int64_t e = embedding_channels_;
   embed_1 = register_module("embed_1", torch::nn::Linear(c.base_channels, e));
   embed_2 = register_module("embed_2", torch::nn::Linear(e, e));

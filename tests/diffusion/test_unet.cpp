@@ -41,6 +41,20 @@ TEST(UNet, TakesAnyChannelWidth) {
   EXPECT_EQ(net->forward(torch::randn({1, 2, 16, 16}), torch::zeros({1})).sizes(), (at::IntArrayRef{1, 2, 16, 16}));
 }
 
+TEST(UNet, RefusesADescriptionItCannotBuild) {
+  const auto refused = [](auto change) {
+    diffusion::UNetConfig c;
+    change(c);
+    EXPECT_THROW(diffusion::UNet{c}, Error);
+  };
+  refused([](diffusion::UNetConfig& c) { c.base_channels = 0; });
+  refused([](diffusion::UNetConfig& c) { c.base_channels = 15; });
+  refused([](diffusion::UNetConfig& c) { c.channel_mult = {1, 0}; });
+  refused([](diffusion::UNetConfig& c) { c.blocks_per_level = 0; });
+  refused([](diffusion::UNetConfig& c) { c.attention_levels = {3}; });  // the default has 3 levels
+  refused([](diffusion::UNetConfig& c) { c.dropout = 1; });
+}
+
 TEST(EdmDenoiser, StartsAsTheSkipConnectionAndTakesConditioning) {
   diffusion::UNetConfig c;
   c.in_channels = 4;  // image + mask + ones, as ambient models

@@ -31,9 +31,13 @@ diffusion::UNetConfig network_config(const std::string& network) {
   std::ifstream in(network);
   if (!in) throw FileError(network, "cannot be read (--network takes cpu, gpu or a JSON file)");
   try {
-    return nlohmann::json::parse(in).get<diffusion::UNetConfig>();
+    const auto config = nlohmann::json::parse(in).get<diffusion::UNetConfig>();
+    diffusion::check(config);
+    return config;
   } catch (const nlohmann::json::exception& e) {
     throw FileError(network, std::string("is not a network description: ") + e.what());
+  } catch (const Error& e) {
+    throw FileError(network, std::string("is not a network Ambient can build: ") + e.what());
   }
 }
 

@@ -33,6 +33,9 @@ struct UNetConfig {
   int64_t downsampling() const { return int64_t{1} << (channel_mult.size() - 1); }
 };
 
+// Throws ambient::Error naming what a network description gets wrong (the U-Net checks its own).
+void check(const UNetConfig& config);
+
 void to_json(nlohmann::json& j, const UNetConfig& c);
 void from_json(const nlohmann::json& j, UNetConfig& c);
 
