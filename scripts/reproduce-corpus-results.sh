@@ -115,6 +115,9 @@ stage_eval() {
   # 16000), for the comparison at equal steps.
   [ -f "$results/priors/corpus-open-ambient-r2-8k.pt" ] &&
     optional+=(--method "adps-open-8k=--method adps --prior $results/priors/corpus-open-ambient-r2-8k.pt ${p[*]}")
+  # The default prior trained on for 5600 steps at batch 32 on a GPU host (scripts/gpu-host/train.sh).
+  [ -f "$results/priors/gpu-open-ambient-r2.pt" ] &&
+    optional+=(--method "adps-open-gpu=--method adps --prior $results/priors/gpu-open-ambient-r2.pt ${p[*]}")
   # shellcheck disable=SC2086  # ACCELS splits on purpose
   AMBIENT=$ambient /usr/bin/python3 scripts/corpus-eval.py --corpus "$corpus" --split "$split" --accel $accels \
     --out "$results/corpus-$split" --doc "$doc" --title "Results: diffusion priors on subjects they never saw" \
