@@ -14,8 +14,8 @@
 #  3. real data no prior saw (issue 24's yardstick): the real 8-coil brain of ../shared/data-raw
 #     and the 4 test knees of the training corpus (make-training-corpus.py: P02, P12, P17, P18,
 #     simulated 8 coils) at R = 4 and 8, cs at its default against adps new and old with PRIOR
-#     and adps with CORPUS_PRIOR (default data-samples/priors/corpus-ambient-r2.pt; research
-#     use only) where it exists; skipped where the data are absent;
+#     and adps with CORPUS_PRIOR (default: Ambient's default prior,
+#     data-samples/priors/corpus-open-ambient-r2.pt) where it exists; skipped where the data are absent;
 #  4. memory: peak resident memory of adps (defaults) on one 320 x 320 16-coil slice;
 #  5. one guided step against the bare network forward + backward (bench/bench_posterior.cpp).
 # Usage: bench/run-posterior-benchmarks.sh PRIOR [BUILD_DIR]
@@ -37,7 +37,7 @@ colin=/usr/share/mricron/templates/ch2better.nii.gz
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 out=$root/docs/benchmarks-posterior.md
-corpus_prior=${CORPUS_PRIOR:-$root/data-samples/priors/corpus-ambient-r2.pt}
+corpus_prior=${CORPUS_PRIOR:-$root/data-samples/priors/corpus-open-ambient-r2.pt}
 
 # The held-out slab of make-colin27-training-set.sh (axial 150..190).
 held_out() {  # SLICES OUTPUT [SIMULATE OPTIONS]
@@ -108,10 +108,10 @@ mem_base=$(peak_kb "$ambient" --version)
 echo "sampler step against the network"
 "$build/bench/ambient_bench_posterior" --benchmark_min_time="${BENCH_SECONDS:-5}" --benchmark_format=json >"$work/bench.json" 2>/dev/null
 
-$py - "$work" "$slices" "$samples" "$step_slices" "$mem_large" "$mem_base" "$prior" "$old" "$evaluations" "${real[*]}" "${corpus[*]}" \
+$py - "$work" "$slices" "$samples" "$step_slices" "$mem_large" "$mem_base" "$prior" "$old" "$evaluations" "${real[*]}" "${corpus[*]}" "${corpus_prior#"$root"/}" \
   >"$out.tmp" <<'EOF'
 import csv, json, statistics, sys
-work, slices, samples, step_slices, mem_large, mem_base, prior, old, evaluations, real, corpus = sys.argv[1:12]
+work, slices, samples, step_slices, mem_large, mem_base, prior, old, evaluations, real, corpus, corpus_prior = sys.argv[1:13]
 def rows(name):
     with open(f"{work}/{name}.csv") as f:
         return [r for r in csv.DictReader(f) if r["status"] == "done"]
@@ -157,8 +157,8 @@ if real.split():
     print("\n## Real data the prior never saw (random lines, 12 ACS)\n")
     print("The real 8-coil brain (230 x 180, ../shared/data-raw/autoespirit-brain-8ch) and the 4 test knees of the "
           "training corpus (P02, P12, P17, P18, simulated 8 coils, 128 x 128); cs at its default lambda; adps and "
-          "adps-old with the prior above (trained on Colin27 only)" + (", adps-corpus with the corpus prior "
-          "(data-samples/priors/corpus-ambient-r2.pt, research use only), which never saw these subjects" if corpus
+          "adps-old with the prior above (trained on Colin27 only)" + (f", adps-corpus with the prior {corpus_prior} (trained on the corpus's "
+          "training subjects), which never saw these" if corpus
           else "") + ". PSNR dB / SSIM, mean over slices; seconds per slice:\n")
     methods = ["cs", "adps", "adps-old"] + corpus.split()
     print("| data | R | " + " | ".join(methods) + " | s / slice adps / adps-old |")
