@@ -298,6 +298,13 @@ TEST_F(TrainCommand, RefusesToHarmExistingRunsAndBadInput) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_FALSE(fs::exists(dir / "x.png"));
 
+  write_text(dir / "odd.json", R"({"in_channels": 4, "out_channels": 2, "base_channels": 7,
+    "channel_mult": [1, 2], "blocks_per_level": 1, "attention_levels": [], "dropout": 0})");
+  r = ambient("train" + data() + "--network " + (dir / "odd.json") + " --run " + (dir / "odd") + " --steps 1");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("odd.json: is not a network Ambient can build"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "odd/checkpoint.pt"));
+
   fs::create_directories(dir / "empty");
   r = ambient("train " + (dir / "empty") + " --run " + (dir / "r2"));
   EXPECT_EQ(r.exit_code, 1);
