@@ -4,9 +4,11 @@
 #include <QTimer>
 #include <cstdio>
 
+#include "ambient/core/allocator.hpp"
 #include "widgets/main_window.hpp"
 
 int main(int argc, char** argv) {
+  ambient::reuse_freed_memory();
   QApplication app(argc, argv);
   QApplication::setOrganizationName("Ambient");
   QApplication::setApplicationName("ambient-viewer");

@@ -127,7 +127,7 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
       ->default_str("auto; dps: 0.05");
   c.add_option_function<int>("--step-iterations", choosing_the_dc_step(s.dc_iterations, s),
                               "dc: CG iterations per step")
-      ->default_str("15; dps: 5");
+      ->default_str("10; dps: 5");
   c.add_option("--fit-iterations", s.fit_iterations,
                "dc: the last step's CGLS iterations toward the data, at most (stops at the noise level)")
       ->capture_default_str();

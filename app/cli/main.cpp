@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "ambient/core/allocator.hpp"
 #include "ambient/core/error.hpp"
 #include "ambient/core/setting_error.hpp"
 #include "cli_common.hpp"
@@ -29,6 +30,7 @@ std::string with_flag(const ambient::Error& e) {
 
 int main(int argc, char** argv) {
   using namespace ambient::cli;
+  ambient::reuse_freed_memory();
   GlobalOptions global;
   CLI::App app(
       "Ambient: MRI reconstruction with diffusion priors learned from corrupted data.\n"

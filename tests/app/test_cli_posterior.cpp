@@ -100,7 +100,7 @@ TEST_F(PosteriorRecon, DpsKeepsTheFixedStepUnlessOneIsGiven) {
   const std::vector<std::pair<std::string, std::string>> runs = {
       {"default.npy", ""},
       {"fixed.npy", "--step-lambda 0.05 --step-iterations 5 --eta 0.5 "},
-      {"misfit.npy", "--step-lambda auto --step-iterations 15 --eta 0.25 "}};
+      {"misfit.npy", "--step-lambda auto --step-iterations 10 --eta 0.25 "}};
   for (const auto& [name, options] : runs)
     ASSERT_EQ(ambient(recon(dps + options + "-o " + (*dir / name))).exit_code, 0) << name;
   io::ReadOptions read;
