@@ -82,7 +82,8 @@ def main():
                 images, row["seconds_auto"], row["lambdas_auto"] = ours_all("auto")
                 row["auto"] = mean_psnr(images)
                 if a.auto_only:
-                    print(f"{name} {kind} R={accel:g}: auto {row['auto']:.2f} lambdas {row['lambdas_auto']}", flush=True)
+                    print(f"{name} {kind} R={accel:g}: auto {row['auto']:.2f} in {row['seconds_auto']:.1f} s, lambdas "
+                          f"{row['lambdas_auto']}", flush=True)
                     continue
                 row["sweep"] = {lam: mean_psnr(ours_all(lam)[0]) for lam in sweep}
                 _, row["seconds_fixed"], _ = ours_all(default)
