@@ -7,6 +7,21 @@ import statistics
 import h5py
 import numpy as np
 from PIL import Image, ImageDraw
+from scipy.stats import spearmanr
+
+
+def uncertainty_scores(reference, mean, std, draws):
+    """How well one slice's std map says where its mean image is wrong, over the object (reference
+    above 5 % of its maximum): Spearman's rank correlation of std and absolute error; its ceiling,
+    the correlation were the std exact (each error drawn as std * |N(0, 1)| from `draws`, a numpy
+    Generator: a pixel's error is one draw, so even an exact std cannot rank errors perfectly); the
+    median ratio of error to std (0.67 for an exact std); the fraction of errors within 2 std (0.95)."""
+    inside = reference > 0.05 * reference.max()
+    error = np.abs(np.abs(mean) - reference)[inside]
+    std = std[inside]
+    exact = std * np.abs(draws.standard_normal(std.size))
+    return (spearmanr(std, error).correlation, spearmanr(std, exact).correlation,
+            float(np.median(error / np.maximum(std, 1e-12))), float(np.mean(error <= 2 * std)))
 
 
 def read_rows(path):
