@@ -188,7 +188,7 @@ EOF
 {
   cat "$out.tmp"
   echo
-  echo "Machine: $(nproc --all) CPUs ($(nproc) for this run's threads), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); commit $(git -C "$root" rev-parse --short HEAD)."
+  echo "Machine: $(nproc --all) CPUs ($(nproc) available to this run), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); commit $(git -C "$root" rev-parse --short HEAD)."
 } >"$out"
 rm -f "$out.tmp"
 echo "wrote $out"
