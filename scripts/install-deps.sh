@@ -16,7 +16,7 @@ packages=(
   libcli11-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
-  python3 python3-numpy python3-h5py python3-skimage python3-nibabel python3-pil
+  python3 python3-numpy python3-scipy python3-h5py python3-skimage python3-nibabel python3-pil
   # data-parallel training: Gloo's headers (c10d's Gloo process group), and torchrun, the
   # launcher the distributed tests start ranks with
   libgloo-dev python3-torch
