@@ -28,7 +28,10 @@ at::Tensor pick(const at::Tensor& candidates, double fraction, uint64_t seed) {
 
 // Every k-th candidate line (k = 1 / fraction) in order of distance from the centre, from a
 // seeded offset: the held-out lines sample low and high frequencies alike, so the error
-// they measure does not hinge on whether a line near the centre happened to be drawn.
+// they measure does not hinge on whether a line near the centre happened to be drawn. The
+// nearest candidate is never held out: its error is 20-100x each other line's, so alone it
+// would decide the weight, and it favours one far heavier than suits the image
+// (docs/reconstruction.md, "Choosing lambda").
 at::Tensor stratified(const at::Tensor& candidates, double fraction, uint64_t seed) {
   const int64_t n = candidates.size(0), centre = n / 2;
   std::vector<int64_t> lines;
@@ -36,6 +39,7 @@ at::Tensor stratified(const at::Tensor& candidates, double fraction, uint64_t se
     if (candidates[i].item<bool>()) lines.push_back(i);
   std::stable_sort(lines.begin(), lines.end(),
                    [&](int64_t a, int64_t b) { return std::abs(a - centre) < std::abs(b - centre); });
+  if (lines.size() > 1) lines.erase(lines.begin());
   const auto every = std::max<int64_t>(1, std::llround(1 / fraction));
   at::Tensor chosen = at::zeros_like(candidates);
   for (size_t i = seed % every; i < lines.size(); i += every) chosen[lines[i]] = true;

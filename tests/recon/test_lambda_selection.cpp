@@ -49,6 +49,30 @@ TEST(LambdaSelection, LineMasksLoseWholeLinesOutsideTheCalibrationRegion) {
   EXPECT_FALSE(at::equal(split.held_out, recon::holdout_split(mask, 0.2, 4).held_out));
 }
 
+TEST(LambdaSelection, TheLineNearestTheCalibrationBlockIsNeverHeldOut) {
+  const at::Tensor mask = mask_of("random", 4, 12).to(at::kBool);
+  const recon::CalibrationRegion acs = recon::calibration_region(mask);
+  const at::Tensor lines = mask.any(1);
+  const int64_t centre = mask.size(0) / 2;
+  int64_t nearest = -1, second = -1;  // measured lines outside the ACS block, by distance from the centre
+  for (int64_t i = 0; i < mask.size(0); ++i) {
+    if (!lines[i].item<bool>() || (i >= acs.ky_begin && i < acs.ky_begin + acs.ky_size)) continue;
+    if (nearest < 0 || std::abs(i - centre) < std::abs(nearest - centre)) {
+      second = nearest, nearest = i;
+    } else if (second < 0 || std::abs(i - centre) < std::abs(second - centre)) {
+      second = i;
+    }
+  }
+  ASSERT_GE(second, 0);
+  bool second_held = false;
+  for (uint64_t seed = 0; seed < 10; ++seed) {
+    const recon::HoldoutSplit split = recon::holdout_split(mask, 0.2, seed);
+    EXPECT_FALSE(split.held_out[nearest].any().item<bool>()) << "seed " << seed;
+    second_held = second_held || split.held_out[second].any().item<bool>();
+  }
+  EXPECT_TRUE(second_held);  // the next line is a candidate like any other
+}
+
 TEST(LambdaSelection, TwoDimensionalMasksLoseSamplesAndFullSamplingKeepsItsCentre) {
   const at::Tensor poisson = mask_of("poisson", 6, 16);
   const recon::HoldoutSplit split = recon::holdout_split(poisson, 0.1, 0);

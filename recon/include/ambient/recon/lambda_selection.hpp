@@ -21,7 +21,8 @@ struct HoldoutSplit {
 // ACS block: the coil maps and the data scaling come from it). A line mask loses whole ky
 // lines, as the reconstruction must fill whole lines: every (1 / fraction)-th line in order of
 // distance from the centre, so low and high frequencies are both held out (a random draw
-// made the estimate hinge on whether a line near the centre was drawn); a 2D mask loses
+// made the estimate hinge on whether a line near the centre was drawn), but never the line
+// nearest the centre (its error alone would outweigh all the others'); a 2D mask loses
 // single samples at random. At least one line or sample is held out; a mask with nothing
 // outside its calibration region (fully sampled) holds out samples anywhere but at the centre.
 HoldoutSplit holdout_split(const at::Tensor& mask, double fraction, uint64_t seed);
