@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "ambient/io/formats.hpp"
+#include "ambient/recon/classical.hpp"
 #include "ambient/recon/espirit.hpp"
 #include "ambient/recon/fft.hpp"
 #include "ambient/recon/masks.hpp"
@@ -43,6 +44,7 @@ void BM_WaveletCs(benchmark::State& state) {
   k.mask = k.mask & recon::sampling_mask(k.ny(), k.nx(), m).unsqueeze(0);
   recon::ReconOptions o;
   o.maps = recon::espirit(k.data[0], k.mask[0]).maps;
+  o.lambda = recon::kCsDefaults.lambda;  // a fixed weight: the solver alone, as bart pics -r 0.005
   o.iterations = 60;
   const auto cs = recon::make_reconstructor("cs", o);
   for (auto _ : state) benchmark::DoNotOptimize(cs->run(k, no_progress()).image);

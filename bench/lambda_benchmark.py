@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""cs or sense (--method) with --lambda auto against its default and its best lambda of a sweep, and
+"""cs or sense (--method) with --lambda auto against its fixed weight and its best lambda of a sweep, and
 against `bart pics` (bart's own ESPIRiT maps, L1 wavelet) at bart's best lambda, on the same
 undersampled k-space. PSNR is scikit-image's (data range: the reference volume's maximum),
 the reference the root-sum-of-squares image of the fully sampled k-space.
@@ -21,7 +21,7 @@ from bart_peer import bart_sweep, rss, run  # noqa: E402
 
 SWEEPS = {"cs": [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05],
           "sense": [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 1.0]}
-DEFAULTS = {"cs": 0.005, "sense": 0.01}  # the fixed weights before --lambda auto
+DEFAULTS = {"cs": 0.005, "sense": 0.01}  # the fixed weights: sense's default, cs's until auto became it
 ACS = {"random": 12, "poisson": 16}
 
 
@@ -106,7 +106,7 @@ def main():
 
 def markdown(rows, method, default):
     bart = any("bart" in r for r in rows)
-    head = f"| data | mask | R | auto | λ auto (median) | default λ {default} | best of the sweep (λ) | auto − best |"
+    head = f"| data | mask | R | auto | λ auto (median) | fixed λ {default} | best of the sweep (λ) | auto − best |"
     head += " bart pics best (λ) | best − bart |" if bart else ""
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rows:

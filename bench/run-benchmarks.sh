@@ -80,7 +80,7 @@ echo "peak memory: CS of a 16-coil 320 x 320 slice"
 "$ambient" -q simulate --phantom-size 320 --coils 16 --noise 0.01 -o "$work/big.h5"
 "$ambient" -q convert "$work/big.h5" "$work/big.cfl"
 bart ecalib -m1 "$work/big" "$work/big_maps" >/dev/null
-mem_ours=$(peak_kb "$ambient" -q recon --method cs --mask poisson --accel 4 --iterations 60 "$work/big.h5" -o "$work/big_ours.npy")
+mem_ours=$(peak_kb "$ambient" -q recon --method cs --lambda 0.005 --mask poisson --accel 4 --iterations 60 "$work/big.h5" -o "$work/big_ours.npy")
 mem_base=$(peak_kb "$ambient" --version)
 mem_bart=$(peak_kb bart pics -S -l1 -r 0.005 -i 60 "$work/big" "$work/big_maps" "$work/big_bart")
 

@@ -13,7 +13,7 @@
 #     A-DPS paper's step (dps guidance);
 #  3. real data no prior saw (issue 24's yardstick): the real 8-coil brain of ../shared/data-raw
 #     and the 4 test knees of the training corpus (make-training-corpus.py: P02, P12, P17, P18,
-#     simulated 8 coils) at R = 4 and 8, cs at its default against adps new and old with PRIOR
+#     simulated 8 coils) at R = 4 and 8, cs at λ 0.005 (its default until --lambda auto became it) against adps new and old with PRIOR
 #     and adps with CORPUS_PRIOR (default: Ambient's default prior,
 #     data-samples/priors/corpus-open-ambient-r2.pt) where it exists; skipped where the data are absent;
 #  4. memory: peak resident memory of adps (defaults) on one 320 x 320 16-coil slice;
@@ -59,7 +59,7 @@ run() {  # NAME INPUT ACCEL OPTIONS...
 }
 for r in 4 8; do
   run "zf-$r" "$work/heldout.h5" $r --method zf
-  run "cs-$r" "$work/heldout.h5" $r --method cs
+  run "cs-$r" "$work/heldout.h5" $r --method cs --lambda 0.005
   run "aos-$r" "$work/heldout.h5" $r --method aos --prior "$prior"
   run "adps-$r" "$work/heldout.h5" $r --method adps --prior "$prior" --samples "$samples"
   run "adps-old-$r" "$work/heldout.h5" $r --method adps --prior "$prior" --samples "$samples" $old
@@ -89,7 +89,7 @@ corpus=()
 for data in "${real[@]}"; do
   if [ "$data" = brain ]; then input=("$brain" --axes kx,ky,coil); else input=("$work/knees"); fi
   for r in 4 8; do
-    run "real-$data-cs-$r" "${input[0]}" $r --method cs "${input[@]:1}"
+    run "real-$data-cs-$r" "${input[0]}" $r --method cs --lambda 0.005 "${input[@]:1}"
     run "real-$data-adps-$r" "${input[0]}" $r --method adps --prior "$prior" --samples "$samples" "${input[@]:1}"
     run "real-$data-adps-old-$r" "${input[0]}" $r --method adps --prior "$prior" --samples "$samples" $old "${input[@]:1}"
     if [ ${#corpus[@]} -gt 0 ]; then
@@ -156,7 +156,7 @@ for n in evaluations.split():
 if real.split():
     print("\n## Real data the prior never saw (random lines, 12 ACS)\n")
     print("The real 8-coil brain (230 x 180, ../shared/data-raw/autoespirit-brain-8ch) and the 4 test knees of the "
-          "training corpus (P02, P12, P17, P18, simulated 8 coils, 128 x 128); cs at its default lambda; adps and "
+          "training corpus (P02, P12, P17, P18, simulated 8 coils, 128 x 128); cs at lambda 0.005 (its default until 2026-12-04, when --lambda auto became it); adps and "
           "adps-old with the prior above (trained on Colin27 only)" + (f", adps-corpus with the prior {corpus_prior} (trained on the corpus's "
           "training subjects), which never saw these" if corpus
           else "") + ". PSNR dB / SSIM, mean over slices; seconds per slice:\n")

@@ -7,8 +7,8 @@ its middle slice, and for an anatomy with fewer than 8 files also the slices at 
 three quarters. Each becomes a one-slice file (`ambient convert --slices`) under
 OUT/slices/ANATOMY/, so one batch run (`ambient recon FOLDER --report`) per method and anatomy
 does the work. Masks: 1D random lines with 12 ACS lines at each R, the same mask seed for every
-method. cs runs at every lambda of LAMBDAS (its best per anatomy is the baseline) and at its
-default. A method already run (its report exists) is not rerun.
+method. cs runs at every lambda of LAMBDAS (its best per anatomy is the baseline) and with
+`--lambda auto` (its default). A method already run (its report exists) is not rerun.
 
 --dataset NAME=FOLDER adds a column of other one-slice k-space files (the real brain, ...);
 --bart adds `bart pics` at its best lambda of the same sweep (scripts/bart_peer.py).
@@ -38,7 +38,8 @@ from results_common import read_rows, summary, uncertainty_scores
 
 ROOT = Path(__file__).resolve().parents[1]
 LAMBDAS = [0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05]
-CS_DEFAULT_LAMBDA = 0.005  # recon/classical.hpp: the sweep's run at it is the default's
+FORMER_CS_DEFAULT = 0.005  # cs's fixed default until --lambda auto became it (2026-12-04): a row of its own
+FORMER_CS_ROW = f"cs-{FORMER_CS_DEFAULT:g}"
 
 
 def evaluation_slices(manifest, split):
@@ -180,13 +181,12 @@ def evaluation_inputs(args, picks, out):
 
 
 def method_options(args):
-    """{name: `ambient recon` options}: zf, the cs sweep and cs-auto (or cs at its default), then --method's."""
+    """{name: `ambient recon` options}: zf, the cs sweep (unless --no-cs-sweep) and cs-auto (cs's
+    default), then --method's."""
     methods = {"zf": "--method zf"}
-    if args.no_cs_sweep:
-        methods["cs-default"] = "--method cs"
-    else:
+    if not args.no_cs_sweep:
         methods.update({f"cs-l{lam:g}": f"--method cs --lambda {lam:g}" for lam in LAMBDAS})
-        methods["cs-auto"] = "--method cs --lambda auto"
+    methods["cs-auto"] = "--method cs --lambda auto"
     for m in args.method:
         name, _, rest = m.partition("=")
         methods[name] = rest
@@ -244,8 +244,9 @@ def write_doc(args, methods, picks, text):
     lines += [f"- {name}: `ambient recon {options}`" for name, options in methods.items()
               if not name.startswith("cs-l")]
     lines += ["- cs-best: cs at the lambda of the sweep " + ", ".join(f"{lam:g}" for lam in LAMBDAS) +
-              " with the best mean PSNR for that anatomy and R; cs-default: cs at its default "
-              f"lambda ({CS_DEFAULT_LAMBDA:g}, the sweep's run)"]
+              " with the best mean PSNR for that anatomy and R; cs-0.005: cs at the fixed lambda "
+              f"{FORMER_CS_DEFAULT:g} (the sweep's run; cs's default until 2026-12-04, since then `--lambda auto`, "
+              "the cs-auto row)"]
     if args.bart:
         lines += ["- bart-best: `bart ecalib -m1` maps and `bart pics -S -l1 -i 100` on the same undersampled "
                   "k-space at the lambda of the same sweep with the best mean PSNR (scikit-image's PSNR and SSIM, "
@@ -267,13 +268,13 @@ def write_summary(out, table, accels, methods, anatomies):
                   "|---|" + "---|" * len(anatomies)]
         shown = [m for m in methods if not m.startswith("cs-l")]
         bart = ["bart-best"] if (accel, "bart-best", anatomies[0]) in table else []
-        for m in shown[:1] + (["cs-best", "cs-default"] + bart if best else []) + shown[1:]:
+        for m in shown[:1] + (["cs-best", FORMER_CS_ROW] + bart if best else []) + shown[1:]:
             cells = []
             for k in anatomies:
                 if m == "cs-best":
                     r = table[(accel, best[k], k)]
-                elif m == "cs-default" and sweep:
-                    r = table[(accel, f"cs-l{CS_DEFAULT_LAMBDA:g}", k)]
+                elif m == FORMER_CS_ROW:
+                    r = table[(accel, f"cs-l{FORMER_CS_DEFAULT:g}", k)]
                 else:
                     r = table[(accel, m, k)]
                 text = f"{r['psnr']:.2f} / {r['ssim']:.4f}"
@@ -281,7 +282,7 @@ def write_summary(out, table, accels, methods, anatomies):
                     text += f" (λ {best[k][4:]})"
                 elif m == "bart-best":
                     text += f" (λ {r['lambda']:g}; {r['psnr'] - table[(accel, best[k], k)]['psnr']:+.2f})"
-                elif best and m not in ("zf", "cs-default"):
+                elif best and m not in ("zf", FORMER_CS_ROW):
                     text += f" ({r['psnr'] - table[(accel, best[k], k)]['psnr']:+.2f})"
                 if "spearman" in r:
                     text += f", ρ {r['spearman']:.2f} (≤ {r['spearman_ceiling']:.2f})"

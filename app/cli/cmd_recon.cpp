@@ -41,14 +41,15 @@ bool parse_lambda(const std::string& text, recon::ReconOptions& options) {
   return true;
 }
 
-// "0.005 for cs, 0.01 for sense": each regularised method's default of `what` (lambda or
+// "0.01 for sense, auto for cs": each regularised method's default of `what` (lambda or
 // iterations), read from the method table so the help cannot drift from the code.
 std::string method_defaults(const std::string& what) {
   std::string text;
   for (const auto& m : recon::methods()) {
     if (!m.defaults) continue;
-    const std::string value = what == "lambda" ? fmt::format("{:g}", m.defaults->lambda)
-                                               : std::to_string(m.defaults->iterations);
+    const std::string value = what != "lambda"            ? std::to_string(m.defaults->iterations)
+                              : m.defaults->automatic_lambda ? std::string("auto")
+                                                             : fmt::format("{:g}", m.defaults->lambda);
     text += (text.empty() ? "" : ", ") + value + " for " + m.name;
   }
   return text;
@@ -125,8 +126,15 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
        "dc: weight of the denoised estimate in each step's CG, or auto (from the scan's own misfit to "
        "its coil maps: docs/reconstruction.md)")
       ->default_str("auto; dps: 0.05");
-  c.add_option_function<int>("--step-iterations", choosing_the_dc_step(s.dc_iterations, s),
-                              "dc: CG iterations per step")
+  c.add_option_function<int>(
+       "--step-iterations",
+       [&s](int n) {
+         s.dc_iterations = n;
+         s.automatic_dc_iterations = false;
+         s.dc_step_given = true;
+       },
+       "dc: CG iterations per step, exactly (default: 10, and with --step-lambda auto 10 sqrt(0.02 / "
+       "lambda) where the weight is below 0.02, at most 40: docs/reconstruction.md)")
       ->default_str("10; dps: 5");
   c.add_option("--fit-iterations", s.fit_iterations,
                "dc: the last step's CGLS iterations toward the data, at most (stops at the noise level)")

@@ -126,6 +126,7 @@ void ReconDialog::lay_out() {
 
 void ReconDialog::show_method_defaults() {
   if (const auto d = defaults_of(method_->currentData().toString().toStdString())) {
+    automatic_lambda_->setChecked(d->automatic_lambda);
     lambda_->setValue(d->lambda);
     iterations_->setValue(d->iterations);
   }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -18,17 +19,21 @@ namespace ambient::recon {
 
 namespace {
 
-// --lambda auto walks from the former fixed default (0.005) in steps of 3: the best weights of
+// --lambda auto walks from the former fixed default (0.005) in steps of 4: the best weights of
 // the sweeps in docs/benchmarks-lambda.md lie between 0.0005 (or below, with Poisson masks) and
-// 0.05, two to four steps away. At most 4 trials, each a full reconstruction of the fit
-// samples, keep the choice within 3x one reconstruction; where the walk still goes down at the
-// fourth (the real brain with Poisson masks) that weight is already below the sweep's best.
-const LambdaSearch kSearch{0.005, 3, 4, 0.2};
+// 0.05, at most two steps away, so 3 trials (each a full reconstruction of the fit samples)
+// bracket the best and keep auto within about 3x one reconstruction. Steps of 3 needed a
+// fourth trial on Poisson masks (3.2-3.4x) and chose no better (docs/reconstruction.md).
+const LambdaSearch kSearch{0.005, 4, 3, 0.2};
 // Line masks: where no slice holds out this many lines, the fit keeps so few lines besides the
 // calibration block (128 lines at R = 8 with 12 ACS lines: 4, one held out) that the held-out
 // error does not rank the weights (validation spines: -2.65 dB against the fixed default), so
 // auto keeps the fixed default (docs/reconstruction.md, "--lambda auto").
 constexpr int64_t kMinHeldLines = 2;
+// Auto pools the held-out errors of at most this many slices, spread evenly over the volume:
+// enough lines for a steady estimate, while a volume of hundreds of slices costs little more
+// than its reconstruction and holds no more than these slices' problems at once.
+constexpr int64_t kChoiceSlices = 8;
 
 // libbart's wavelet soft-threshold for one image size, freed with the object.
 class WaveletThreshold {
@@ -105,25 +110,23 @@ SliceProblem slice_problem(const io::KSpace& kspace, int64_t s, const ReconOptio
 }
 
 // --lambda auto: cross-validation (lambda_selection.hpp), one weight for the volume from the
-// held-out errors of all its slices pooled (one slice's few held-out lines make a noisy
-// estimate). Each trial is the reconstruction the chosen weight will get (FISTA from A^H y,
-// `iterations` steps) on the fit samples alone, so the choice suits the solver as it runs.
-double cross_validated_lambda(const std::vector<SliceProblem>& slices, int iterations,
+// held-out errors of `slices` pooled (one slice's few held-out lines make a noisy estimate).
+// Each trial is the reconstruction the chosen weight will get (FISTA from A^H y, `iterations`
+// steps) on the fit samples alone, so the choice suits the solver as it runs.
+double cross_validated_lambda(const std::map<int64_t, SliceProblem>& slices, int iterations,
                               const std::function<void(int)>& after_iteration) {
-  std::vector<HoldoutProblem> trials;
+  std::vector<std::pair<const SliceProblem*, HoldoutProblem>> trials;
   int64_t most_lines = 0;
-  for (const SliceProblem& p : slices) {
-    trials.push_back(holdout_problem(p.maps, p.mask, p.y, kSearch.holdout, static_cast<uint64_t>(p.seed)));
-    most_lines = std::max(most_lines, trials.back().held_lines);
+  for (const auto& [s, p] : slices) {
+    trials.emplace_back(&p, holdout_problem(p.maps, p.mask, p.y, kSearch.holdout, static_cast<uint64_t>(p.seed)));
+    most_lines = std::max(most_lines, trials.back().second.held_lines);
   }
   if (most_lines > 0 && most_lines < kMinHeldLines) return kCsDefaults.lambda;  // 0: a 2D mask
   return choose_lambda(kSearch, [&](double lambda) {
            double squared = 0;
-           for (size_t s = 0; s < slices.size(); ++s) {
-             const HoldoutProblem& t = trials[s];
-             squared += t.squared_error(fista(t.fit, t.fit_adjoint_y, lambda, slices[s].step, iterations,
-                                              t.fit_adjoint_y, slices[s].seed, after_iteration));
-           }
+           for (const auto& [p, t] : trials)
+             squared += t.squared_error(
+                 fista(t.fit, t.fit_adjoint_y, lambda, p->step, iterations, t.fit_adjoint_y, p->seed, after_iteration));
            return squared;
          }).lambda;
 }
@@ -131,27 +134,31 @@ double cross_validated_lambda(const std::vector<SliceProblem>& slices, int itera
 }  // namespace
 
 Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options, Progress& progress) {
-  const bool automatic = options.automatic_lambda;
+  const bool automatic = options.automatic_lambda || (!options.lambda && kCsDefaults.automatic_lambda);
   const int iterations = checked_iterations(options, kCsDefaults);
-  const int64_t per_slice = iterations * (automatic ? 1 + kSearch.trials : 1);  // an upper bound with auto
-  progress.begin("l1-wavelet", kspace.slices() * per_slice);
+  // The slices auto chooses from (their problems kept for their own reconstruction) and their count.
+  std::map<int64_t, SliceProblem> problems;
+  const int64_t chosen_from = automatic ? std::min(kspace.slices(), kChoiceSlices) : 0;
+  progress.begin("l1-wavelet", (kspace.slices() + chosen_from * kSearch.trials) * iterations);  // at most
   int64_t done = 0;
   std::string where = automatic ? "choosing lambda" : "";  // the note beside the count
   auto after_iteration = [&](int) {
     progress.throw_if_cancelled();
     progress.update(++done, where);
   };
-  // Auto needs every slice's problem (and coil maps) at once; a fixed weight takes them in turn.
-  std::vector<SliceProblem> problems;
-  if (automatic)
-    for (int64_t s = 0; s < kspace.slices(); ++s) problems.push_back(slice_problem(kspace, s, options));
+  for (int64_t i = 0; i < chosen_from; ++i) {
+    const int64_t s = (2 * i + 1) * kspace.slices() / (2 * chosen_from);  // the middle of each of equal parts
+    problems.emplace(s, slice_problem(kspace, s, options));
+  }
   const double lambda = automatic ? cross_validated_lambda(problems, iterations, after_iteration)
                                   : options.lambda.value_or(kCsDefaults.lambda);
   Reconstruction result;
   std::vector<at::Tensor> slices;
   for (int64_t s = 0; s < kspace.slices(); ++s) {
     where = "slice " + std::to_string(s + 1) + "/" + std::to_string(kspace.slices());
-    const SliceProblem p = automatic ? std::move(problems[s]) : slice_problem(kspace, s, options);
+    const auto kept = problems.find(s);
+    const SliceProblem p = kept != problems.end() ? std::move(kept->second) : slice_problem(kspace, s, options);
+    if (kept != problems.end()) problems.erase(kept);
     const SenseOperator a(p.maps, p.mask);
     const at::Tensor aty = a.adjoint(p.y);
     slices.push_back(fista(a, aty, lambda, p.step, iterations, aty, p.seed, after_iteration) * p.scale);

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "ambient/io/formats.hpp"
+#include "ambient/recon/classical.hpp"
 #include "test_support.hpp"
 
 namespace ambient::test {
@@ -74,15 +75,21 @@ TEST(CliRecon, LambdaAutoIsReportedAndABadLambdaIsRefused) {
   TempDir dir;
   ASSERT_EQ(ambient("simulate --phantom-size 64 --coils 4 --noise 0.01 -o " + (dir / "k.h5")).exit_code, 0);
   const std::string k = dir / "k.h5";
-  // Asked to, cs and sense choose their weight and say which.
-  for (const std::string method : {"cs --lambda auto", "sense --lambda auto"}) {
+  // Asked to, cs and sense choose their weight and say which; cs does so by default, sense
+  // keeps its fixed weight.
+  std::map<std::string, double> chosen;
+  for (const std::string method : {"cs --lambda auto", "sense --lambda auto", "cs", "sense"}) {
     const auto r = ambient("--json -q recon --method " + method + " --mask poisson --accel 4 --acs 16 " + k + " -o " +
                            (dir / "x.npy") + " --force");
     ASSERT_EQ(r.exit_code, 0) << r.output;
     const auto lambdas = nlohmann::json::parse(r.output)["lambda"];
     ASSERT_EQ(lambdas.size(), 1u) << r.output;
-    EXPECT_GT(lambdas[0].get<double>(), 0);
+    chosen[method] = lambdas[0].get<double>();
+    EXPECT_GT(chosen[method], 0);
   }
+  EXPECT_EQ(chosen["cs"], chosen["cs --lambda auto"]);
+  EXPECT_NE(chosen["cs"], recon::kCsDefaults.lambda);  // 0.005 is where the search starts, not where it ends here
+  EXPECT_EQ(chosen["sense"], recon::kSenseDefaults.lambda);
   const auto fixed = ambient("--json -q recon --method cs --lambda 0.002 --mask poisson --accel 4 --acs 16 " + k +
                              " -o " + (dir / "y.npy"));
   ASSERT_EQ(fixed.exit_code, 0) << fixed.output;

@@ -21,11 +21,14 @@ TEST_F(Viewer, DialogAsksSlicesWeightAndIterationsInPlainWords) {
   auto* method = dialog.findChildren<QComboBox*>()[0];
   for (int i = 0; i < method->count(); ++i)
     EXPECT_FALSE(method->itemText(i).contains("--")) << method->itemText(i).toStdString();
-  method->setCurrentIndex(method->findData("sense"));
-  auto* slices = dialog.findChildren<QLineEdit*>()[0];
-  slices->setText("1:3");
   auto* automatic = dialog.findChild<QCheckBox*>();
   ASSERT_TRUE(automatic);
+  method->setCurrentIndex(method->findData("cs"));
+  EXPECT_TRUE(automatic->isChecked());  // cs's default weight is chosen from the scan
+  method->setCurrentIndex(method->findData("sense"));
+  EXPECT_FALSE(automatic->isChecked());  // sense's is fixed
+  auto* slices = dialog.findChildren<QLineEdit*>()[0];
+  slices->setText("1:3");
   automatic->setChecked(true);
   jobs::ReconRequest r = dialog.request();
   EXPECT_EQ(r.slices, "1:3");
@@ -152,9 +155,10 @@ TEST_F(Viewer, ReadmeTourOnTheBundledSample) {
     combos[1]->setCurrentText("random");
     const jobs::ReconRequest request = dialog.request();
     EXPECT_EQ(request.mask.options.acceleration, 4);
-    if (QString(method) == "cs") {  // the weight and iterations the method table states
-      ASSERT_TRUE(request.options.lambda && request.options.iterations);
-      EXPECT_EQ(*request.options.lambda, recon::kCsDefaults.lambda);
+    if (QString(method) == "cs") {  // the method table's defaults: a weight chosen from the scan, its iterations
+      EXPECT_TRUE(request.options.automatic_lambda);
+      EXPECT_FALSE(request.options.lambda);
+      ASSERT_TRUE(request.options.iterations);
       EXPECT_EQ(*request.options.iterations, recon::kCsDefaults.iterations);
     }
     ASSERT_TRUE(window.start_reconstruction(request));

@@ -6,7 +6,7 @@
 namespace ambient::recon {
 
 inline constexpr MethodDefaults kSenseDefaults{0.01, 30};
-inline constexpr MethodDefaults kCsDefaults{0.005, 100};
+inline constexpr MethodDefaults kCsDefaults{0.005, 100, true};
 
 // Inverse centred FFT of the measured samples (unmeasured ones are zero); coils combined
 // by root sum of squares (the image ISMRMRD's own tools compute) or, with
@@ -32,10 +32,10 @@ Reconstruction cg_sense(const io::KSpace& kspace, const ReconOptions& options, P
 // the `bart pics -i 100` it is benchmarked against: at 60 the real brain lost 1.2 dB to it,
 // docs/benchmarks-lambda.md). The data are divided by the slice's normalisation constant
 // first, so one weight (kCsDefaults: 0.005) serves any scan; the image is scaled back after.
-// options.automatic_lambda (--lambda auto): one weight for the volume by k-space
-// cross-validation (lambda_selection.hpp), each trial the same FISTA run on the fit samples;
-// not the default, as it loses up to 5.7 dB with line masks that leave few lines outside the
-// calibration region (docs/benchmarks-lambda.md, docs/results-cross-subject.md).
+// Without options.lambda, or with options.automatic_lambda (--lambda auto): one weight for the
+// volume by k-space cross-validation (lambda_selection.hpp), each trial the same FISTA run on
+// the fit samples, starting from 0.005; where no slice can hold out 2 lines it keeps 0.005
+// (docs/reconstruction.md, "Choosing lambda"; docs/benchmarks-lambda.md).
 Reconstruction wavelet_cs(const io::KSpace& kspace, const ReconOptions& options, Progress& progress);
 
 }  // namespace ambient::recon

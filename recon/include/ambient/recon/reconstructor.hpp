@@ -26,8 +26,9 @@ struct Reconstruction {
 // A regularised method's defaults, stated once: the method reads them, the method table's
 // summary and the CLI's help print them.
 struct MethodDefaults {
-  double lambda = 0;
+  double lambda = 0;  // the weight when none is given (with automatic_lambda: the search's start)
   int iterations = 0;
+  bool automatic_lambda = false;  // no weight given: choose it from the data (--lambda auto)
 };
 
 // Knobs shared by the methods; each method documents which it reads.
@@ -36,7 +37,7 @@ struct ReconOptions {
   at::Tensor maps;           // [slice, coil, y, x] or [coil, y, x] precomputed coil maps
   bool combine_with_maps = false;  // zero-filled: sensitivity-weighted instead of RSS
   std::optional<double> lambda;  // regularisation weight (unset: the method's default)
-  bool automatic_lambda = false;  // choose lambda from the data (cs, sense: --lambda auto)
+  bool automatic_lambda = false;  // choose lambda from the data (cs, sense: --lambda auto; cs's default)
   std::optional<int> iterations;  // (unset: the method's default)
   uint64_t seed = 0;         // randomness inside a method (e.g. wavelet shifts)
 };
