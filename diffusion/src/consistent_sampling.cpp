@@ -3,6 +3,7 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "ambient/core/error.hpp"
@@ -42,6 +43,13 @@ double step_lambda(const Measurement& m, const PosteriorOptions& o) {
   return o.dc_misfit_weight * s * s;
 }
 
+int step_iterations(double lambda, const PosteriorOptions& o) {
+  const int n = o.dc_iterations;
+  if (!o.automatic_dc_lambda || !o.automatic_dc_iterations || !(lambda < o.dc_reference_lambda)) return n;
+  const double scaled = n * std::sqrt(o.dc_reference_lambda / std::max(lambda, 1e-12));
+  return static_cast<int>(std::lround(std::min(scaled, 4.0 * n)));
+}
+
 torch::Tensor fit_to_noise(const Measurement& m, const torch::Tensor& x0, int max_iterations) {
   const double target = noise_norm(m);
   if (!(target > 0)) throw Error("fitting to the noise level needs the data's noise level");
@@ -71,6 +79,7 @@ torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measuremen
 
   torch::NoGradGuard no_grad;
   const double lambda = step_lambda(m, o);
+  const int iterations = step_iterations(lambda, o);
   torch::Tensor x = noise() * sigmas[0];
   if (warm) x = x + to_channels(m.start.to(device).unsqueeze(0));
   torch::Tensor estimate;
@@ -82,7 +91,7 @@ torch::Tensor consistent_samples(const BatchDenoiser& denoiser, const Measuremen
     const bool last = !(next > 0);
     const torch::Tensor x0 = to_complex(denoised);
     estimate = last && m.noise_sigma > 0 ? fit_to_noise(m, x0, o.fit_iterations)
-                                         : data_consistent(m, x0, lambda, o.dc_iterations);
+                                         : data_consistent(m, x0, lambda, iterations);
     if (!torch::isfinite(estimate).all().item<bool>())
       throw Error("posterior sampling produced NaN or Inf at step " + std::to_string(i + 1));
     if (!last) {

@@ -87,8 +87,10 @@ class PosteriorReconstructor : public recon::Reconstructor {
                                  ? clean_prior_dc_step(options_.sampling)
                                  : options_.sampling;
         o.seed = options_.sampling.seed * 1000003 + static_cast<uint64_t>(s);  // each slice its own draws
-        if (dc_sampler) {  // the step weight, chosen once per slice and reported like cs's lambda
+        if (dc_sampler) {  // the step weight and its CG iterations, chosen once per slice (the weight
+                           // reported like cs's lambda)
           o.dc_lambda = step_lambda(m, o);
+          o.dc_iterations = step_iterations(o.dc_lambda, o);
           o.automatic_dc_lambda = false;
           lambdas.push_back(o.dc_lambda);
         }

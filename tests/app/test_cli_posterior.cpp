@@ -4,6 +4,8 @@
 #include <ATen/ATen.h>
 #include <torch/cuda.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -118,6 +120,27 @@ TEST_F(PosteriorRecon, DpsKeepsTheFixedStepUnlessOneIsGiven) {
   ASSERT_EQ(lambda.size(), 1u) << r.output;
   EXPECT_GT(lambda[0].get<double>(), 0);
   EXPECT_NE(lambda[0].get<double>(), 0.05);
+}
+
+TEST_F(PosteriorRecon, AWeakAutomaticStepWeightGetsMoreIterations) {
+  // A quiet scan, which its coil maps fit closely, gets a weak step weight, and with it
+  // 10 sqrt(0.02 / lambda) CG iterations a step (step_iterations) unless a count is given.
+  ASSERT_EQ(ambient("-q simulate --phantom-size 32 --coils 4 --noise 0.0005 --seed 2 -o " + (*dir / "quiet.h5"))
+                .exit_code, 0);
+  const std::string adps = "--json -q recon --mask random --accel 3 --acs 8 --kernel 4 " + (*dir / "quiet.h5") +
+                           " --method adps --prior " + (*dir / "ambient/checkpoint.pt") + " --samples 2 --steps 3 ";
+  auto r = ambient(adps + "-o " + (*dir / "quiet-default.npy"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const double lambda = nlohmann::json::parse(r.output)["lambda"][0].get<double>();
+  const long expected = std::min(40L, std::lround(10 * std::sqrt(0.02 / lambda)));
+  ASSERT_GT(expected, 10) << "lambda " << lambda;
+  for (const long n : {10L, expected})
+    ASSERT_EQ(ambient(adps + "--step-iterations " + std::to_string(n) + " -o " + (*dir / ("quiet-" + std::to_string(n) + ".npy")))
+                  .exit_code, 0);
+  io::ReadOptions read;
+  const auto image = [&](const std::string& name) { return io::read_image(*dir / name, read).data; };
+  EXPECT_LT(nrmse(image("quiet-default.npy"), image("quiet-" + std::to_string(expected) + ".npy")), 1e-6);
+  EXPECT_GT(nrmse(image("quiet-default.npy"), image("quiet-10.npy")), 1e-4);
 }
 
 TEST_F(PosteriorRecon, DpsAndAosRunWithTheirPriors) {

@@ -186,6 +186,22 @@ TEST(ConsistentSampling, AutomaticStepLambdaGrowsWithTheMisfit) {
   EXPECT_EQ(diffusion::step_lambda(noisy, o), 0.07);
 }
 
+TEST(ConsistentSampling, AWeakerAutomaticPullGetsMoreIterationsUpToFourTimes) {
+  diffusion::PosteriorOptions o;
+  const int n = o.dc_iterations;
+  const double reference = o.dc_reference_lambda;
+  EXPECT_EQ(diffusion::step_iterations(reference, o), n);
+  EXPECT_EQ(diffusion::step_iterations(3 * reference, o), n);
+  EXPECT_EQ(diffusion::step_iterations(reference / 4, o), 2 * n);  // sqrt(kappa) with kappa ~ 1 / lambda
+  EXPECT_EQ(diffusion::step_iterations(reference / 100, o), 4 * n);
+  EXPECT_EQ(diffusion::step_iterations(0, o), 4 * n);
+  o.automatic_dc_iterations = false;  // a count the caller gave is kept
+  EXPECT_EQ(diffusion::step_iterations(reference / 4, o), n);
+  o.automatic_dc_iterations = true;
+  o.automatic_dc_lambda = false;  // so is the count beside a weight the caller gave
+  EXPECT_EQ(diffusion::step_iterations(reference / 4, o), n);
+}
+
 TEST(PosteriorSampling, WithoutGuidanceTheSamplesIgnoreTheData) {
   const GaussianProblem p(0.02);
   diffusion::PosteriorOptions o;

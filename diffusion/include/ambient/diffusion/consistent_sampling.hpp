@@ -36,6 +36,13 @@ double misfit_sigma(const Measurement& measurement);
 // options.automatic_dc_lambda, options.dc_lambda otherwise.
 double step_lambda(const Measurement& measurement, const PosteriorOptions& options);
 
+// The CG iterations of each dc step at weight `lambda`: options.dc_iterations, and with the
+// automatic weight and count below options.dc_reference_lambda, dc_iterations sqrt(reference /
+// lambda) (at most 4x). CG's error falls by a factor set by sqrt(kappa) per iteration, and the step's
+// system A^H A + lambda I has kappa about 1 / lambda, so this keeps a weak pull (a scan its
+// coil maps fit closely) as converged as the pull the count was chosen at.
+int step_iterations(double lambda, const PosteriorOptions& options);
+
 // Noise-aware data consistency (the discrepancy principle): for each image of x0 [b, H, W],
 // CGLS on ||A z - y|| from x0, stopped where the residual reaches the noise's own norm
 // (noise_norm; on that point of the last step, recon/cgls.hpp) or after max_iterations, so a

@@ -86,9 +86,13 @@ struct PosteriorOptions {
   // brains (0.01) cost the spines, whose maps miss tissue, 1.4-1.6 dB; weight 300 with 15
   // iterations (30 gave the same) and eta 0.25 gained 0.1-0.6 dB over lambda 0.05, 5 iterations,
   // eta 0.5 on every anatomy at R = 4 and 8 but the R = 4 spines (-0.04). 10 iterations give
-  // the same images as 15 to 0.01 dB on the 128 x 128 validation slices at a third less CG; the
-  // larger 230 x 180 real brain loses 0.24 dB at R = 4 (docs/reconstruction.md).
+  // the same images as 15 to 0.01 dB on the 128 x 128 validation slices at a third less CG.
+  // With the automatic weight and automatic_dc_iterations, dc_iterations holds at the validation
+  // brains' lambda (about dc_reference_lambda) and a weaker pull gets more (step_iterations);
+  // a count the caller gives (automatic_dc_iterations false) is used as it is.
   int dc_iterations = 10;
+  bool automatic_dc_iterations = true;
+  double dc_reference_lambda = 0.02;
   bool automatic_dc_lambda = true;
   double dc_misfit_weight = 300;
   double dc_lambda = 0.05;
