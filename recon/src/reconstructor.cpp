@@ -36,8 +36,11 @@ std::unique_ptr<Reconstructor> make(const ReconOptions& options) {
 }
 
 std::string stated(const MethodDefaults& d) {
-  char text[64];
-  std::snprintf(text, sizeof text, " (lambda %g, %d iterations)", d.lambda, d.iterations);
+  char text[96];
+  if (d.automatic_lambda)
+    std::snprintf(text, sizeof text, " (lambda chosen from the scan, %d iterations)", d.iterations);
+  else
+    std::snprintf(text, sizeof text, " (lambda %g, %d iterations)", d.lambda, d.iterations);
   return text;
 }
 

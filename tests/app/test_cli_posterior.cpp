@@ -139,8 +139,10 @@ TEST_F(PosteriorRecon, AWeakAutomaticStepWeightGetsMoreIterations) {
                   .exit_code, 0);
   io::ReadOptions read;
   const auto image = [&](const std::string& name) { return io::read_image(*dir / name, read).data; };
-  EXPECT_LT(nrmse(image("quiet-default.npy"), image("quiet-" + std::to_string(expected) + ".npy")), 1e-6);
-  EXPECT_GT(nrmse(image("quiet-default.npy"), image("quiet-10.npy")), 1e-4);
+  // The same run to rounding (FFTW's measured plans may differ in the last bits); 10 iterations
+  // differ by about 0.007 here.
+  EXPECT_LT(nrmse(image("quiet-default.npy"), image("quiet-" + std::to_string(expected) + ".npy")), 1e-4);
+  EXPECT_GT(nrmse(image("quiet-default.npy"), image("quiet-10.npy")), 1e-3);
 }
 
 TEST_F(PosteriorRecon, DpsAndAosRunWithTheirPriors) {

@@ -87,7 +87,8 @@ TEST(CliRecon, LambdaAutoIsReportedAndABadLambdaIsRefused) {
     chosen[method] = lambdas[0].get<double>();
     EXPECT_GT(chosen[method], 0);
   }
-  EXPECT_EQ(chosen["cs"], chosen["cs --lambda auto"]);
+  // The same choice to rounding (FFTW's measured plans may differ from run to run in the last bits).
+  EXPECT_NEAR(chosen["cs"], chosen["cs --lambda auto"], 1e-3 * chosen["cs --lambda auto"]);
   EXPECT_NE(chosen["cs"], recon::kCsDefaults.lambda);  // 0.005 is where the search starts, not where it ends here
   EXPECT_EQ(chosen["sense"], recon::kSenseDefaults.lambda);
   const auto fixed = ambient("--json -q recon --method cs --lambda 0.002 --mask poisson --accel 4 --acs 16 " + k +
