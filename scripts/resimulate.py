@@ -25,15 +25,17 @@ def main():
     ap.add_argument("--slices", type=Path, required=True, help="folder of ANATOMY/*.h5 one-slice files")
     ap.add_argument("--noise", type=float, required=True, help="noise std per k-space sample (images at max 1)")
     ap.add_argument("--out", type=Path, required=True)
-    ap.add_argument("--seed", type=int, default=5000, help="first coil / noise seed (one more per file)")
+    ap.add_argument("--seed", type=int, default=5001, help="the first file's coil / noise seed (one more per file)")
     ap.add_argument("--ambient", default=os.environ.get("AMBIENT", str(ROOT / "build" / "ambient")))
     args = ap.parse_args()
+    if not args.slices.is_dir():
+        sys.exit(f"error: {args.slices}: not a folder")
     files = [f for anatomy in sorted(p for p in args.slices.iterdir() if p.is_dir()) for f in sorted(anatomy.glob("*.h5"))]
     if not files:
         sys.exit(f"error: {args.slices}: no ANATOMY/*.h5 files")
     with tempfile.TemporaryDirectory() as work:
         reference = Path(work) / "reference.npy"
-        for seed, f in enumerate(files, start=args.seed + 1):
+        for seed, f in enumerate(files, start=args.seed):
             with h5py.File(f) as h:
                 if "dataset/reference" not in h:
                     sys.exit(f"error: {f}: no reference image to simulate from")
