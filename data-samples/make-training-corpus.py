@@ -43,6 +43,13 @@ PLANES_PER_AXIS = 64   # a 3D volume's orientation gives every (n // 64)-th slic
 TRAIN_COILS = [4, 6, 8, 10, 12, 16]
 TRAIN_NOISE = (0.002, 0.02)
 HELD_OUT_COILS, HELD_OUT_NOISE = 8, 0.005
+# Finer pixels: a scan's anatomy spans more pixels than the corpus's (a head over the whole
+# MATRIX) wherever its matrix is larger than 128 for the same field of view, as on the real
+# 230 x 180 brain. Every file has a "fine" twin: training slices as random MATRIX crops of the
+# field of view resampled to ZOOM x MATRIX (ZOOM drawn from TRAIN_FINE_ZOOM), held-out slices as
+# the whole field of view at HELD_OUT_FINE_ZOOM x MATRIX (224 x 224 for 128).
+TRAIN_FINE_ZOOM = (1.3, 2.5)
+HELD_OUT_FINE_ZOOM = 1.75
 SPLIT_FRACTIONS = {"train": 0.7, "val": 0.1, "test": 0.2}
 
 
@@ -200,13 +207,20 @@ def has_signal(image, volume_level):
     return np.mean(np.abs(image) > 0.1 * volume_level) >= 0.15
 
 
-def to_matrix(image, matrix, rng):
-    """Pads to a square, crops (training: a random 70-100 % square; otherwise all of it),
-    resamples to matrix x matrix and (training) rotates by a multiple of 90 degrees and flips."""
+def square_of(image):
+    """The image zero-padded to a centred square."""
     ny, nx = image.shape
     side = max(ny, nx)
     square = np.zeros((side, side), dtype=image.dtype)
     square[(side - ny) // 2:(side - ny) // 2 + ny, (side - nx) // 2:(side - nx) // 2 + nx] = image
+    return square
+
+
+def to_matrix(image, matrix, rng):
+    """Pads to a square, crops (training: a random 70-100 % square; otherwise all of it),
+    resamples to matrix x matrix and (training) rotates by a multiple of 90 degrees and flips."""
+    square = square_of(image)
+    side = square.shape[0]
     note = "full field"
     if rng is not None:
         crop = int(round(side * rng.uniform(0.7, 1.0)))
@@ -221,6 +235,36 @@ def to_matrix(image, matrix, rng):
         out = np.rot90(out, turns)
         if flip:
             out = np.fliplr(out)
+    return np.ascontiguousarray(out), note
+
+
+def resampled(image, shape):
+    """Bilinear resampling of a real or complex image (anti-aliased when it shrinks)."""
+    def fit(real):
+        return resize(real, shape, order=1, anti_aliasing=max(image.shape) > max(shape), preserve_range=True)
+    return fit(image.real) + 1j * fit(image.imag) if np.iscomplexobj(image) else fit(image)
+
+
+def to_fine_matrix(image, matrix, rng):
+    """The fine twin of a slice: the square field of view resampled to zoom x matrix; training
+    (rng): a random zoom, then the matrix x matrix crop with the most signal of 8 random ones,
+    rotated and flipped; held out: the whole field of view at HELD_OUT_FINE_ZOOM."""
+    square = square_of(image)
+    if rng is None:
+        side = int(round(HELD_OUT_FINE_ZOOM * matrix))
+        return np.ascontiguousarray(resampled(square, (side, side))), f"fine: field of view at {side}"
+    zoom = rng.uniform(*TRAIN_FINE_ZOOM)
+    side = int(round(zoom * matrix))
+    big = resampled(square, (side, side))
+    level = np.percentile(np.abs(big), 99)
+    corners = rng.integers(0, side - matrix + 1, size=(8, 2))
+    signal = [np.mean(np.abs(big[y:y + matrix, x:x + matrix]) > 0.1 * level) for y, x in corners]
+    y0, x0 = corners[int(np.argmax(signal))]
+    turns, flip = int(rng.integers(0, 4)), bool(rng.integers(0, 2))
+    out = np.rot90(big[y0:y0 + matrix, x0:x0 + matrix], turns)
+    if flip:
+        out = np.fliplr(out)
+    note = f"fine: zoom {zoom:.2f} ({side}), crop at {y0},{x0}; rot90 x{turns}" + ("; flip" if flip else "")
     return np.ascontiguousarray(out), note
 
 
@@ -271,7 +315,7 @@ def main():
 
 def plan(volumes, args):
     """The manifest rows and the simulation jobs (output, image stack, coils, noise, seed): one
-    k-space file per subject, contrast and orientation."""
+    k-space file per subject, contrast and orientation, and its fine twin."""
     rows, jobs = [], []
     for vol in volumes:
         groups = {}
@@ -280,23 +324,26 @@ def plan(volumes, args):
         for orientation, items in groups.items():
             tag = "-".join(filter(None, [vol.subject, vol.contrast, orientation.replace("as acquired", "")]))
             name = "".join(c if c.isalnum() or c in "-_" else "_" for c in tag)
-            output = f"{vol.split}/{name}.h5"
-            seed = int(stable_fraction(f"{args.seed}:{output}") * 2 ** 31)
-            rng = np.random.default_rng(seed) if vol.split == "train" else None
-            stack = []
-            for index, (where, image) in enumerate(items):
-                fitted, note = to_matrix(image, args.matrix, rng)
-                stack.append(fitted)
-                src = where if vol.kind == "jpeg" else vol.files[0]
-                rows.append({"output": output, "index": index, "split": vol.split, "anatomy": vol.anatomy,
-                             "contrast": vol.contrast, "subject": vol.subject, "source": vol.source,
-                             "file": Path(src).name if vol.source == "mricron-data" else src,
-                             "slice": "-" if vol.kind == "jpeg" else where, "orientation": orientation,
-                             "augmentation": note, "licence": vol.licence})
-            choice = np.random.default_rng(seed + 1)
-            coils = int(choice.choice(TRAIN_COILS)) if vol.split == "train" else HELD_OUT_COILS
-            noise = float(np.exp(choice.uniform(*np.log(TRAIN_NOISE)))) if vol.split == "train" else HELD_OUT_NOISE
-            jobs.append((output, np.stack(stack), coils, noise, seed))
+            # The fine twin draws its own random numbers: the first file stays as it was.
+            for output, variant, fit in [(f"{vol.split}/{name}.h5", "full", to_matrix),
+                                         (f"{vol.split}/{name}-fine.h5", "fine", to_fine_matrix)]:
+                seed = int(stable_fraction(f"{args.seed}:{output}") * 2 ** 31)
+                rng = np.random.default_rng(seed) if vol.split == "train" else None
+                stack = []
+                for index, (where, image) in enumerate(items):
+                    fitted, note = fit(image, args.matrix, rng)
+                    stack.append(fitted)
+                    src = where if vol.kind == "jpeg" else vol.files[0]
+                    rows.append({"output": output, "index": index, "split": vol.split, "anatomy": vol.anatomy,
+                                 "contrast": vol.contrast, "subject": vol.subject, "source": vol.source,
+                                 "file": Path(src).name if vol.source == "mricron-data" else src,
+                                 "slice": "-" if vol.kind == "jpeg" else where, "orientation": orientation,
+                                 "augmentation": note, "licence": vol.licence, "variant": variant})
+                choice = np.random.default_rng(seed + 1)
+                train = vol.split == "train"
+                coils = int(choice.choice(TRAIN_COILS)) if train else HELD_OUT_COILS
+                noise = float(np.exp(choice.uniform(*np.log(TRAIN_NOISE)))) if train else HELD_OUT_NOISE
+                jobs.append((output, np.stack(stack), coils, noise, seed))
     return rows, jobs
 
 

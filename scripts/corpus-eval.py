@@ -10,10 +10,12 @@ does the work. Masks: 1D random lines with 12 ACS lines at each R, the same mask
 method. cs runs at every lambda of LAMBDAS (its best per anatomy is the baseline) and with
 `--lambda auto` (its default). A method already run (its report exists) is not rerun.
 
+--fine evaluates the split's fine twins instead: the same slices with the whole field of view at
+224 x 224 (finer pixels, as on scans with a larger matrix than the corpus's 128).
 --dataset NAME=FOLDER adds a column of other one-slice k-space files (the real brain, ...);
 --bart adds `bart pics` at its best lambda of the same sweep (scripts/bart_peer.py).
 
-Usage: corpus-eval.py [--corpus DIR] [--split test] [--out DIR] [--accel 4 8]
+Usage: corpus-eval.py [--corpus DIR] [--split test] [--fine] [--out DIR] [--accel 4 8]
          [--method NAME=ARGS ...] [--dataset NAME=FOLDER ...] [--bart]
          e.g. --method 'adps=--method adps --prior p.pt --guidance dc'
 """
@@ -42,11 +44,11 @@ FORMER_CS_DEFAULT = 0.005  # cs's fixed default until --lambda auto became it (2
 FORMER_CS_ROW = f"cs-{FORMER_CS_DEFAULT:g}"
 
 
-def evaluation_slices(manifest, split):
+def evaluation_slices(manifest, split, variant="full"):
     counts, anatomy = defaultdict(int), {}
     with open(manifest, newline="") as f:
         for r in csv.DictReader(f):
-            if r["split"] == split:
+            if r["split"] == split and r.get("variant", "full") == variant:
                 counts[r["output"]] += 1
                 anatomy[r["output"]] = r["anatomy"]
     files_of = defaultdict(list)
@@ -132,6 +134,8 @@ def main():
     ap.add_argument("--accel", type=float, nargs="+", default=[4, 8])
     ap.add_argument("--anatomy", nargs="*", help="only these anatomies")
     ap.add_argument("--method", action="append", default=[], help="NAME=ARGS of `ambient recon`")
+    ap.add_argument("--fine", action="store_true",
+                    help="the split's fine twins (the field of view at 224 x 224, finer pixels) in place of its files")
     ap.add_argument("--no-cs-sweep", action="store_true")
     ap.add_argument("--dataset", action="append", default=[],
                     help="NAME=FOLDER: another column, the one-slice k-space files in FOLDER (real scans, ...)")
@@ -140,11 +144,11 @@ def main():
     ap.add_argument("--title", default="Cross-subject results", help="the page's title (--doc)")
     ap.add_argument("--ambient", default=os.environ.get("AMBIENT", str(ROOT / "build" / "ambient")))
     args = ap.parse_args()
-    out = args.out or ROOT / "results" / f"corpus-{args.split}"
+    out = args.out or ROOT / "results" / f"corpus-{args.split}{'-fine' if args.fine else ''}"
     manifest = args.corpus / "manifest.csv"
     if not manifest.exists():
         sys.exit(f"error: {manifest}: no corpus there (data-samples/make-training-corpus.py builds it)")
-    picks = [p for p in evaluation_slices(manifest, args.split) if not args.anatomy or p[0] in args.anatomy]
+    picks = [p for p in evaluation_slices(manifest, args.split, "fine" if args.fine else "full") if not args.anatomy or p[0] in args.anatomy]
     inputs = evaluation_inputs(args, picks, out)
     anatomies = list(inputs)
     methods = method_options(args)
