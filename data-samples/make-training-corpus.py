@@ -13,6 +13,10 @@ simulate --random-coils` turns into fully sampled multi-coil k-space with a smoo
 (magnitude sources), a new random coil array per slice and complex noise:
   train: 4 to 16 coils and a noise level per file drawn log-uniformly from 0.002 to 0.02;
   val / test: 8 coils, noise 0.005, no augmentation (the setting results are reported in).
+Every file has a fine twin (NAME-fine.h5, the manifest's variant "fine"): the same slices with
+finer pixels, as on a scan whose matrix exceeds 128 for the same field of view; training twins
+are MATRIX crops of the field of view at 1.3-2.5 x MATRIX, held-out twins the whole field of view
+at 1.75 x MATRIX.
 Undersampling happens at training and reconstruction time.
 
 The manifest (CSV: output file and slice, split, anatomy, contrast, subject, source folder and
