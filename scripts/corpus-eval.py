@@ -197,11 +197,17 @@ def method_options(args):
     return methods
 
 
+def report_rows(report):
+    with open(report, newline="") as f:
+        return sum(1 for _ in csv.DictReader(f))
+
+
 def evaluate(args, options, slices, run_dir, accel):
     """One method on one folder at one R (run once: a report that exists is read), its means."""
     report = run_dir / "report.csv"
     sampling = any(f"--method {m}" in options for m in ("adps", "dps"))
-    if not report.exists():
+    # A report with fewer rows than slices is the trace of a run that was stopped: run it again.
+    if not report.exists() or report_rows(report) < len(list(slices.glob("*.h5"))):
         run_dir.mkdir(parents=True, exist_ok=True)
         extra = ["--uncertainty", str(run_dir / "{name}-std.npy")] if sampling else []
         run([args.ambient, "-q", "recon", str(slices), "-o", str(run_dir / "{name}.npy"), "--report", str(report),
