@@ -13,10 +13,9 @@ simulate --random-coils` turns into fully sampled multi-coil k-space with a smoo
 (magnitude sources), a new random coil array per slice and complex noise:
   train: 4 to 16 coils and a noise level per file drawn log-uniformly from 0.002 to 0.02;
   val / test: 8 coils, noise 0.005, no augmentation (the setting results are reported in).
-Every file has a fine twin (NAME-fine.h5, the manifest's variant "fine"): the same slices with
-finer pixels, as on a scan whose matrix exceeds 128 for the same field of view; training twins
-are MATRIX crops of the field of view at 1.3-2.5 x MATRIX, held-out twins the whole field of view
-at 1.75 x MATRIX.
+Every val / test file has a fine twin (NAME-fine.h5, the manifest's variant "fine"): the same
+slices with the whole field of view at 1.75 x MATRIX, finer pixels as on a scan whose matrix
+exceeds 128 for the same field of view.
 Undersampling happens at training and reconstruction time.
 
 The manifest (CSV: output file and slice, split, anatomy, contrast, subject, source folder and
@@ -47,12 +46,10 @@ PLANES_PER_AXIS = 64   # a 3D volume's orientation gives every (n // 64)-th slic
 TRAIN_COILS = [4, 6, 8, 10, 12, 16]
 TRAIN_NOISE = (0.002, 0.02)
 HELD_OUT_COILS, HELD_OUT_NOISE = 8, 0.005
-# Finer pixels: a scan's anatomy spans more pixels than the corpus's (a head over the whole
-# MATRIX) wherever its matrix is larger than 128 for the same field of view, as on the real
-# 230 x 180 brain. Every file has a "fine" twin: training slices as random MATRIX crops of the
-# field of view resampled to ZOOM x MATRIX (ZOOM drawn from TRAIN_FINE_ZOOM), held-out slices as
-# the whole field of view at HELD_OUT_FINE_ZOOM x MATRIX (224 x 224 for 128).
-TRAIN_FINE_ZOOM = (1.3, 2.5)
+# Finer pixels: a scan whose matrix is larger than 128 for the same field of view (the real
+# 230 x 180 brain) shows its anatomy over more pixels. Every held-out file has a "fine" twin,
+# its slices' whole field of view at HELD_OUT_FINE_ZOOM x MATRIX (224 x 224 for 128), to judge
+# priors on such scans with subjects they never saw (scripts/corpus-eval.py --fine).
 HELD_OUT_FINE_ZOOM = 1.75
 SPLIT_FRACTIONS = {"train": 0.7, "val": 0.1, "test": 0.2}
 
@@ -249,27 +246,10 @@ def resampled(image, shape):
     return fit(image.real) + 1j * fit(image.imag) if np.iscomplexobj(image) else fit(image)
 
 
-def to_fine_matrix(image, matrix, rng):
-    """The fine twin of a slice: the square field of view resampled to zoom x matrix; training
-    (rng): a random zoom, then the matrix x matrix crop with the most signal of 8 random ones,
-    rotated and flipped; held out: the whole field of view at HELD_OUT_FINE_ZOOM."""
-    square = square_of(image)
-    if rng is None:
-        side = int(round(HELD_OUT_FINE_ZOOM * matrix))
-        return np.ascontiguousarray(resampled(square, (side, side))), f"fine: field of view at {side}"
-    zoom = rng.uniform(*TRAIN_FINE_ZOOM)
-    side = int(round(zoom * matrix))
-    big = resampled(square, (side, side))
-    level = np.percentile(np.abs(big), 99)
-    corners = rng.integers(0, side - matrix + 1, size=(8, 2))
-    signal = [np.mean(np.abs(big[y:y + matrix, x:x + matrix]) > 0.1 * level) for y, x in corners]
-    y0, x0 = corners[int(np.argmax(signal))]
-    turns, flip = int(rng.integers(0, 4)), bool(rng.integers(0, 2))
-    out = np.rot90(big[y0:y0 + matrix, x0:x0 + matrix], turns)
-    if flip:
-        out = np.fliplr(out)
-    note = f"fine: zoom {zoom:.2f} ({side}), crop at {y0},{x0}; rot90 x{turns}" + ("; flip" if flip else "")
-    return np.ascontiguousarray(out), note
+def to_fine_matrix(image, matrix, rng=None):
+    """The fine twin of a held-out slice: its square field of view at HELD_OUT_FINE_ZOOM x matrix."""
+    side = int(round(HELD_OUT_FINE_ZOOM * matrix))
+    return np.ascontiguousarray(resampled(square_of(image), (side, side))), f"fine: field of view at {side}"
 
 
 def slices_of(vol, raw, min_side):
@@ -319,7 +299,7 @@ def main():
 
 def plan(volumes, args):
     """The manifest rows and the simulation jobs (output, image stack, coils, noise, seed): one
-    k-space file per subject, contrast and orientation, and its fine twin."""
+    k-space file per subject, contrast and orientation, and a held-out file's fine twin."""
     rows, jobs = [], []
     for vol in volumes:
         groups = {}
@@ -328,9 +308,10 @@ def plan(volumes, args):
         for orientation, items in groups.items():
             tag = "-".join(filter(None, [vol.subject, vol.contrast, orientation.replace("as acquired", "")]))
             name = "".join(c if c.isalnum() or c in "-_" else "_" for c in tag)
-            # The fine twin draws its own random numbers: the first file stays as it was.
-            for output, variant, fit in [(f"{vol.split}/{name}.h5", "full", to_matrix),
-                                         (f"{vol.split}/{name}-fine.h5", "fine", to_fine_matrix)]:
+            variants = [(f"{vol.split}/{name}.h5", "full", to_matrix)]
+            if vol.split != "train":
+                variants.append((f"{vol.split}/{name}-fine.h5", "fine", to_fine_matrix))
+            for output, variant, fit in variants:
                 seed = int(stable_fraction(f"{args.seed}:{output}") * 2 ** 31)
                 rng = np.random.default_rng(seed) if vol.split == "train" else None
                 stack = []
@@ -389,13 +370,17 @@ def check_subject_split(rows):
 
 def summary(rows):
     table = {}
+    twins = sum(r["variant"] == "fine" for r in rows)
     for r in rows:
+        if r["variant"] == "fine":
+            continue
         key = (r["split"], r["anatomy"])
         slices, subjects = table.get(key, (0, set()))
         subjects.add(r["subject"])
         table[key] = (slices + 1, subjects)
     for (split, anatomy), (slices, subjects) in sorted(table.items()):
         print(f"{split:5s} {anatomy:13s} {len(subjects):4d} subjects {slices:5d} slices")
+    print(f"and the fine twins of the held-out files: {twins} slices")
 
 
 if __name__ == "__main__":

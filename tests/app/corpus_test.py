@@ -6,7 +6,7 @@
    another split (their patient ids are lost; consecutive ids are one patient's slices).
 2. The recipe end to end on a small tree laid out as ../shared/data-raw/ (NIfTI volumes, JPEG
    slices, complex cfl images, made here): its manifest, and k-space files `ambient info` reads
-   with the coils and slices the manifest promises, each with its fine twin.
+   with the coils and slices the manifest promises, and the held-out files' fine twins.
 
 Usage: corpus_test.py AMBIENT_BINARY
 """
@@ -122,20 +122,20 @@ def run_recipe_on_small_tree(ambient):
             check(shape["slices"] == slices, f"{output}: {shape['slices']} slices, the manifest says {slices}")
             held_out = not output.startswith("train/")
             check(not held_out or shape["coils"] == 8, f"{output}: held-out files have 8 coils, not {shape['coils']}")
-        # Every file has a fine twin of the same slices: training twins at the matrix, held-out
-        # twins with the whole field of view at 1.75 x the matrix (56 for 32).
+        # Every held-out file has a fine twin of the same slices, the whole field of view at 1.75 x
+        # the matrix (56 for 32); training files have none.
         for output, slices in per_file.items():
             if output.endswith("-fine.h5"):
                 continue
             twin = output[:-len(".h5")] + "-fine.h5"
-            check(per_file.get(twin) == slices, f"{output}: its fine twin has {per_file.get(twin)} slices, not {slices}")
+            expected = None if output.startswith("train/") else slices
+            check(per_file.get(twin) == expected, f"{output}: its fine twin has {per_file.get(twin)} slices, not {expected}")
             check(all(r["variant"] == ("fine" if r["output"] == twin else "full") for r in rows
                       if r["output"] in (output, twin)), f"{output}: the variant column does not name the twin")
         for output in [o for o in per_file if o.endswith("-fine.h5")][:4]:
             shape = json.loads(subprocess.run([ambient, "--json", "info", str(out / output)], capture_output=True,
                                               text=True, check=True).stdout)["shape"]
-            side = 32 if output.startswith("train/") else 56
-            check((shape["ky"], shape["kx"]) == (side, side), f"{output}: {shape['ky']} x {shape['kx']}, not {side}")
+            check((shape["ky"], shape["kx"]) == (56, 56), f"{output}: {shape['ky']} x {shape['kx']}, not 56 x 56")
         # A second run keeps what exists and writes the same manifest.
         before = (out / "manifest.csv").read_text()
         again = subprocess.run(cmd, env=env, capture_output=True, text=True)
