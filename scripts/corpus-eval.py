@@ -248,7 +248,8 @@ def write_doc(args, methods, picks, text):
              f"(do not edit by hand; rerun it) at commit {commit}, {datetime.date.today().isoformat()}.", "",
              f"Data: the {args.split} split of the training corpus (data-samples/make-training-corpus.py, "
              "data-samples/README.md): subjects no prior was trained on, simulated with 8 random-position coils "
-             f"and noise 0.005, 128 x 128; {len(picks)} slices of {subjects} files. Masks: random lines with "
+             f"and noise 0.005, {'their fine twins, the whole field of view at 224 x 224' if args.fine else '128 x 128'}; "
+             f"{len(picks)} slices of {subjects} files. Masks: random lines with "
              "12 ACS lines. Metrics: fastMRI's PSNR and SSIM of the magnitude against the noise-free image, "
              "per slice (its own maximum as range), mean over slices. Methods:", ""]
     lines += [f"- {name}: `ambient recon {options}`" for name, options in methods.items()
