@@ -247,7 +247,8 @@ def resampled(image, shape):
 
 
 def to_fine_matrix(image, matrix, rng=None):
-    """The fine twin of a held-out slice: its square field of view at HELD_OUT_FINE_ZOOM x matrix."""
+    """The fine twin of a held-out slice: its square field of view at HELD_OUT_FINE_ZOOM x matrix
+    (to_matrix's signature; held-out slices get no random augmentation, so rng is unused)."""
     side = int(round(HELD_OUT_FINE_ZOOM * matrix))
     return np.ascontiguousarray(resampled(square_of(image), (side, side))), f"fine: field of view at {side}"
 

@@ -148,7 +148,8 @@ def main():
     manifest = args.corpus / "manifest.csv"
     if not manifest.exists():
         sys.exit(f"error: {manifest}: no corpus there (data-samples/make-training-corpus.py builds it)")
-    picks = [p for p in evaluation_slices(manifest, args.split, "fine" if args.fine else "full") if not args.anatomy or p[0] in args.anatomy]
+    variant = "fine" if args.fine else "full"
+    picks = [p for p in evaluation_slices(manifest, args.split, variant) if not args.anatomy or p[0] in args.anatomy]
     inputs = evaluation_inputs(args, picks, out)
     anatomies = list(inputs)
     methods = method_options(args)
