@@ -217,6 +217,15 @@ def square_of(image):
     return square
 
 
+def resampled(image, shape, anti_aliasing=None):
+    """Bilinear resampling of a real or complex image (anti-aliased, by default, when it shrinks)."""
+    if anti_aliasing is None:
+        anti_aliasing = max(image.shape) > max(shape)
+    def fit(real):
+        return resize(real, shape, order=1, anti_aliasing=anti_aliasing, preserve_range=True)
+    return fit(image.real) + 1j * fit(image.imag) if np.iscomplexobj(image) else fit(image)
+
+
 def to_matrix(image, matrix, rng):
     """Pads to a square, crops (training: a random 70-100 % square; otherwise all of it),
     resamples to matrix x matrix and (training) rotates by a multiple of 90 degrees and flips."""
@@ -229,21 +238,12 @@ def to_matrix(image, matrix, rng):
         square = square[y0:y0 + crop, x0:x0 + crop]
         turns, flip = int(rng.integers(0, 4)), bool(rng.integers(0, 2))
         note = f"crop {crop}/{side} at {y0},{x0}; rot90 x{turns}" + ("; flip" if flip else "")
-    def fit(real):
-        return resize(real, (matrix, matrix), order=1, anti_aliasing=side > matrix, preserve_range=True)
-    out = fit(square.real) + 1j * fit(square.imag) if np.iscomplexobj(square) else fit(square)
+    out = resampled(square, (matrix, matrix), anti_aliasing=side > matrix)  # the uncropped side decides
     if rng is not None:
         out = np.rot90(out, turns)
         if flip:
             out = np.fliplr(out)
     return np.ascontiguousarray(out), note
-
-
-def resampled(image, shape):
-    """Bilinear resampling of a real or complex image (anti-aliased when it shrinks)."""
-    def fit(real):
-        return resize(real, shape, order=1, anti_aliasing=max(image.shape) > max(shape), preserve_range=True)
-    return fit(image.real) + 1j * fit(image.imag) if np.iscomplexobj(image) else fit(image)
 
 
 def to_fine_matrix(image, matrix, rng=None):
