@@ -116,6 +116,11 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   c.add_option("--view-accel", s.view_acceleration, "adps, fresh view: acceleration of its random lines")
       ->check(CLI::Range(1.0, 1e6))
       ->capture_default_str();
+  c.add_flag("--coarse-band,!--whole-grid", s.coarse_band,
+             "adps, on a scan larger than the prior's training grid: the central k-space band denoised on a grid "
+             "of the training size (the pixel size the prior learned), the rest on the scan's grid; --whole-grid: "
+             "all on the scan's grid")
+      ->capture_default_str();
   c.add_option_function<std::string>(
        "--step-lambda",
        [&s](const std::string& text) {

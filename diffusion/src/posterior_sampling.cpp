@@ -9,6 +9,7 @@
 
 #include "ambient/core/error.hpp"
 #include "ambient/core/setting_error.hpp"
+#include "ambient/diffusion/coarse_band.hpp"
 #include "ambient/diffusion/consistent_sampling.hpp"
 #include "ambient/diffusion/prior_sampling.hpp"
 #include "ambient/recon/linear_operator.hpp"
@@ -89,14 +90,21 @@ torch::Tensor posterior_samples(Prior& prior, const Measurement& m, const Poster
                                                           : torch::Tensor();
   const torch::Device device = device_of(prior);
   const torch::Tensor maps = m.maps.to(device).unsqueeze(0).expand({o.samples, -1, -1, -1});
+  const BandGrid band = is_ambient(prior) && o.coarse_band
+                            ? coarse_band_grid(prior.description, m.kspace.size(1), m.kspace.size(2),
+                                               prior.denoiser->network()->config().downsampling())
+                            : BandGrid{};
+  const auto estimate = [&prior, maps, band](const torch::Tensor& x, const torch::Tensor& sigma,
+                                             const torch::Tensor& masks) {
+    return band.any() ? band_split_estimate(prior, x, sigma, masks, maps, band) : apply_prior(prior, x, sigma, masks, maps);
+  };
   // Each evaluation draws its views from its own seed (the run's and its count): runs repeat exactly.
   auto evaluations = std::make_shared<uint64_t>(0);
-  const BatchDenoiser denoiser = [&prior, &m, &o, fresh, fixed, maps, evaluations](const torch::Tensor& x,
-                                                                                 const torch::Tensor& sigma) {
-    if (!fresh) return apply_prior(prior, x, sigma, fixed, maps);
+  const BatchDenoiser denoiser = [&prior, &m, &o, fresh, fixed, estimate, evaluations](const torch::Tensor& x,
+                                                                                     const torch::Tensor& sigma) {
+    if (!fresh) return estimate(x, sigma, fixed);
     const uint64_t seed = o.seed + 1000003 * ++*evaluations;
-    return apply_prior(prior, x, sigma, fresh_view_masks(prior.description, m.mask, o.samples, o.view_acceleration, seed),
-                       maps);
+    return estimate(x, sigma, fresh_view_masks(prior.description, m.mask, o.samples, o.view_acceleration, seed));
   };
   PosteriorOptions options = o;
   options.sigma_data = prior.denoiser->edm().sigma_data;

@@ -77,6 +77,9 @@ struct PosteriorOptions {
   uint64_t seed = 0;
   AmbientView view = AmbientView::fresh;
   double view_acceleration = 3;  // fresh: the random lines' acceleration (the prior's ACS kept)
+  // An ambient prior on a scan larger than its training grid: the central k-space band from the
+  // network on a grid of the training size (coarse_band.hpp), the rest from it on the scan's grid.
+  bool coarse_band = true;
   // Guidance::dc: each step's CG iterations, the weight lambda of ||x - x0||^2 (normalised
   // units), and the DDIM stochasticity eta (0: the step's own noise direction only, 1: fresh
   // noise only). automatic_dc_lambda: lambda = dc_misfit_weight s^2, s the scan's own misfit
