@@ -5,6 +5,8 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <cmath>
+
 #include "ambient/diffusion/coarse_band.hpp"
 #include "ambient/diffusion/objectives.hpp"
 #include "ambient/diffusion/posterior_sampling.hpp"
@@ -22,12 +24,13 @@ TEST(CoarseBandGrid, TheTrainingSizeAlongTheLongerSideInProportion) {
     const diffusion::BandGrid g = diffusion::coarse_band_grid(trained_on(128, 128), h, w, 8);
     return std::vector<int64_t>{g.height, g.width};
   };
-  EXPECT_EQ(grid(224, 224), (std::vector<int64_t>{128, 128}));
-  EXPECT_EQ(grid(232, 184), (std::vector<int64_t>{128, 104}));  // 101.5 rounded to a multiple of 8
-  EXPECT_EQ(grid(184, 232), (std::vector<int64_t>{104, 128}));
-  EXPECT_EQ(grid(640, 40), (std::vector<int64_t>{128, 8}));     // never below the network's factor
+  EXPECT_EQ(grid(224, 224), (std::vector<int64_t>{144, 144}));  // 9/8 of the training size
+  EXPECT_EQ(grid(232, 184), (std::vector<int64_t>{144, 112}));  // 114.2 rounded to a multiple of 8
+  EXPECT_EQ(grid(184, 232), (std::vector<int64_t>{112, 144}));
+  EXPECT_EQ(grid(640, 40), (std::vector<int64_t>{144, 8}));     // never below the network's factor
   EXPECT_FALSE(diffusion::coarse_band_grid(trained_on(128, 128), 128, 96, 8).any());
   EXPECT_FALSE(diffusion::coarse_band_grid(trained_on(128, 128), 128, 128, 8).any());
+  EXPECT_FALSE(diffusion::coarse_band_grid(trained_on(128, 128), 136, 136, 8).any()) << "the band would be the scan";
   EXPECT_FALSE(diffusion::coarse_band_grid(nlohmann::json::object(), 224, 224, 8).any()) << "no training size";
 }
 
@@ -54,26 +57,34 @@ TEST(BandSplitEstimate, CentralBandFromTheCoarseGridOuterBandFromTheScansGrid) {
   torch::NoGradGuard no_grad;
   diffusion::Prior prior = tiny_ambient_prior();
   at::Generator g = at::make_generator<at::CPUGeneratorImpl>(5);
-  const torch::Tensor x = at::normal(0.0, 0.5, {2, 2, 16, 16}, g);
+  const torch::Tensor x = at::normal(0.0, 0.5, {2, 2, 64, 64}, g);
   const torch::Tensor sigma = torch::tensor({0.3, 0.8});
-  const torch::Tensor masks = (at::rand({2, 16, 16}, g) > 0.5).to(torch::kFloat);
-  const torch::Tensor maps = torch::ones({2, 1, 16, 16}, torch::kComplexFloat);  // constant: exact on any grid
+  const torch::Tensor masks = (at::rand({2, 64, 64}, g) > 0.5).to(torch::kFloat);
+  const torch::Tensor maps = torch::ones({2, 1, 64, 64}, torch::kComplexFloat);  // constant: exact on any grid
 
   const torch::Tensor split = recon::fft2c(
-      diffusion::to_complex(diffusion::band_split_estimate(prior, x, sigma, masks, maps, {8, 8})));
+      diffusion::to_complex(diffusion::band_split_estimate(prior, x, sigma, masks, maps, {40, 40})));
   const torch::Tensor whole = recon::fft2c(diffusion::to_complex(diffusion::apply_prior(prior, x, sigma, masks, maps)));
 
-  // Outside the central 8 x 8 the whole-grid estimate is kept as it is.
-  const torch::Tensor outside = torch::ones({16, 16}).index_put_({torch::indexing::Slice(4, 12),
-                                                                  torch::indexing::Slice(4, 12)}, 0);
+  // Outside the central 40 x 40 the whole-grid estimate is kept as it is.
+  const torch::Tensor outside = torch::ones({64, 64}).index_put_({torch::indexing::Slice(12, 52),
+                                                                  torch::indexing::Slice(12, 52)}, 0);
   EXPECT_TRUE(torch::allclose(split * outside, whole * outside, 1e-5, 1e-5));
 
-  // Inside: the same field of view on the 8 x 8 grid, at the scan's intensities (a
-  // unitary 16 -> 8 cut doubles them) and at the noise the cut leaves (sigma / 2).
-  const torch::Tensor coarse_x = diffusion::to_channels(recon::ifft2c(central(recon::fft2c(diffusion::to_complex(x)), 8)) / 2);
-  const torch::Tensor coarse = diffusion::apply_prior(prior, coarse_x, sigma / 2, central(masks, 8).contiguous(),
-                                                      torch::ones({2, 1, 8, 8}, torch::kComplexFloat));
-  EXPECT_TRUE(torch::allclose(central(split, 8), recon::fft2c(diffusion::to_complex(coarse)) * 2, 1e-4, 1e-5));
+  // Inside: the same field of view on the 40 x 40 grid, at the scan's intensities (a unitary
+  // 64 -> 40 cut raises them by 8 / 5) and at the noise the cut leaves, blended with the
+  // whole-grid estimate by a Hann window (sin^2 along each axis, 1 at the centre).
+  const double shrink = 40.0 / 64;
+  const torch::Tensor coarse_x =
+      diffusion::to_channels(recon::ifft2c(central(recon::fft2c(diffusion::to_complex(x)), 40)) * shrink);
+  const torch::Tensor coarse = diffusion::apply_prior(prior, coarse_x, sigma * shrink, central(masks, 40).contiguous(),
+                                                      torch::ones({2, 1, 40, 40}, torch::kComplexFloat));
+  const torch::Tensor hann = torch::sin(M_PI * (torch::arange(40, torch::kFloat) + 0.5) / 40).pow(2);
+  const torch::Tensor weight = hann.unsqueeze(1) * hann.unsqueeze(0);
+  const torch::Tensor expected =
+      central(whole, 40) * (1 - weight) + recon::fft2c(diffusion::to_complex(coarse)) / shrink * weight;
+  EXPECT_TRUE(torch::allclose(central(split, 40), expected, 1e-4, 1e-5));
+  EXPECT_NEAR(weight[19][20].item<double>(), 1.0, 0.01) << "the centre is the coarse estimate's";
   EXPECT_FALSE(torch::allclose(central(split, 8), central(whole, 8), 1e-2, 1e-2)) << "the band was replaced";
 }
 

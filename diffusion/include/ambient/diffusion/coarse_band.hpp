@@ -4,7 +4,7 @@
 // central k-space band (where most of an image's energy, and of cs's error, lies) is worse than
 // cs's, while on the same scan cut to its central 128 x 100 band it beats cs by 1 dB
 // (docs/training.md, "Larger matrices"). So on a larger scan the central band is denoised on a
-// grid of the training size, the same field of view at the pixel size the prior learned, and
+// grid near the training size, the same field of view at about the pixel size the prior learned, and
 // only the band outside it comes from the network run on the scan's own grid.
 #include <nlohmann/json.hpp>
 
@@ -17,16 +17,18 @@ struct BandGrid {
   bool any() const { return height > 0 && width > 0; }
 };
 
-// The grid of the central band for a scan of height x width: the prior's training size
+// The grid of the central band for a scan of height x width: 9/8 of the prior's training size
 // (description "data" "size") along the scan's longer side, the other side in proportion
 // (square pixels), both rounded to a multiple of `factor`. Empty when the scan is no larger than
-// the training grid along its longer side or the description does not give the training size.
+// the training grid along its longer side, when the band would be the whole scan, and when the
+// description does not give the training size.
 BandGrid coarse_band_grid(const nlohmann::json& description, int64_t height, int64_t width, int64_t factor);
 
 // D(x, sigma) of `prior` for x [b, 2, H, W] (as apply_prior) with the central grid.height x
-// grid.width of its k-space replaced by the network's estimate on that grid: x cut to the band
-// and scaled to keep its intensities (its noise then sigma sqrt(hw / HW)), the masks cut to the
-// band, the coil maps [b, coil, H, W] resampled to it.
+// grid.width of its k-space from the network's estimate on that grid: x cut to the band and
+// scaled to keep its intensities (its noise then sigma sqrt(hw / HW)), the masks cut to the
+// band, the coil maps [b, coil, H, W] resampled to it. The two estimates are blended inside the
+// band by a Hann window: the coarse one's weight 1 at the centre, 0 at the band's edge.
 torch::Tensor band_split_estimate(Prior& prior, const torch::Tensor& x, const torch::Tensor& sigma,
                                   const torch::Tensor& masks, const torch::Tensor& maps, const BandGrid& grid);
 
