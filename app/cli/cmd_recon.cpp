@@ -117,8 +117,8 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
       ->check(CLI::Range(1.0, 1e6))
       ->capture_default_str();
   c.add_flag("--coarse-band,!--whole-grid", s.coarse_band,
-             "adps, on a scan larger than the prior's training grid: the central k-space band denoised on a grid "
-             "of the training size (the pixel size the prior learned), the rest on the scan's grid; --whole-grid: "
+             "adps, on a scan larger than the prior's training grid: the central k-space band also denoised on a "
+             "grid near the training size (about the pixel size the prior learned) and blended in; --whole-grid: "
              "all on the scan's grid")
       ->capture_default_str();
   c.add_option_function<std::string>(

@@ -61,7 +61,8 @@ BandGrid coarse_band_grid(const nlohmann::json& description, int64_t height, int
   const int64_t longer = std::max(height, width);
   if (longer <= trained) return {};
   const double scale = kBandSize * static_cast<double>(trained) / static_cast<double>(longer);
-  const BandGrid grid{std::min(height, rounded_to(height * scale, factor)), std::min(width, rounded_to(width * scale, factor))};
+  const BandGrid grid{std::min(height, rounded_to(height * scale, factor)),
+                      std::min(width, rounded_to(width * scale, factor))};
   return grid.height == height && grid.width == width ? BandGrid{} : grid;
 }
 
@@ -74,7 +75,8 @@ torch::Tensor band_split_estimate(Prior& prior, const torch::Tensor& x, const to
   const torch::Tensor coarse = to_channels(recon::ifft2c(central_band(recon::fft2c(to_complex(x)), h, w)) * shrink);
   const torch::Tensor coarse_masks = masks.defined() ? central_band(masks, h, w).contiguous() : masks;
   const torch::Tensor coarse_maps = maps.defined() ? resampled_maps(maps, h, w) : maps;
-  const torch::Tensor band = recon::fft2c(to_complex(apply_prior(prior, coarse, sigma * shrink, coarse_masks, coarse_maps))) / shrink;
+  const torch::Tensor band =
+      recon::fft2c(to_complex(apply_prior(prior, coarse, sigma * shrink, coarse_masks, coarse_maps))) / shrink;
 
   const torch::Tensor whole = recon::fft2c(to_complex(apply_prior(prior, x, sigma, masks, maps)));
   const int64_t y0 = band_start(x.size(2), h), x0 = band_start(x.size(3), w);

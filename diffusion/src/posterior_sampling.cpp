@@ -96,7 +96,8 @@ torch::Tensor posterior_samples(Prior& prior, const Measurement& m, const Poster
                             : BandGrid{};
   const auto estimate = [&prior, maps, band](const torch::Tensor& x, const torch::Tensor& sigma,
                                              const torch::Tensor& masks) {
-    return band.any() ? band_split_estimate(prior, x, sigma, masks, maps, band) : apply_prior(prior, x, sigma, masks, maps);
+    return band.any() ? band_split_estimate(prior, x, sigma, masks, maps, band)
+                      : apply_prior(prior, x, sigma, masks, maps);
   };
   // Each evaluation draws its views from its own seed (the run's and its count): runs repeat exactly.
   auto evaluations = std::make_shared<uint64_t>(0);

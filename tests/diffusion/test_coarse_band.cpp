@@ -1,7 +1,8 @@
 // The coarse band: an ambient prior on a scan larger than its training grid sees the scan's
-// central k-space band at its training size. Checked on a tiny untrained network: the outer band
-// is the whole-grid estimate's, the central band the estimate of the same field of view on the
-// coarse grid, with intensities and noise level carried over by the transform's scale.
+// central k-space band also near its training size. Checked on a tiny untrained network: the
+// outer band is the whole-grid estimate's, the central band blends in the estimate of the same
+// field of view on the coarse grid, with intensities and noise level carried over by the
+// transform's scale.
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
@@ -19,7 +20,7 @@ namespace {
 
 nlohmann::json trained_on(int64_t height, int64_t width) { return {{"data", {{"size", {height, width}}}}}; }
 
-TEST(CoarseBandGrid, TheTrainingSizeAlongTheLongerSideInProportion) {
+TEST(CoarseBandGrid, NineEighthsOfTheTrainingSizeAlongTheLongerSide) {
   const auto grid = [](int64_t h, int64_t w) {
     const diffusion::BandGrid g = diffusion::coarse_band_grid(trained_on(128, 128), h, w, 8);
     return std::vector<int64_t>{g.height, g.width};

@@ -77,8 +77,8 @@ struct PosteriorOptions {
   uint64_t seed = 0;
   AmbientView view = AmbientView::fresh;
   double view_acceleration = 3;  // fresh: the random lines' acceleration (the prior's ACS kept)
-  // An ambient prior on a scan larger than its training grid: the central k-space band from the
-  // network on a grid of the training size (coarse_band.hpp), the rest from it on the scan's grid.
+  // An ambient prior on a scan larger than its training grid: the central k-space band also from
+  // the network on a grid near the training size, blended in (coarse_band.hpp).
   bool coarse_band = true;
   // Guidance::dc: each step's CG iterations, the weight lambda of ||x - x0||^2 (normalised
   // units), and the DDIM stochasticity eta (0: the step's own noise direction only, 1: fresh
