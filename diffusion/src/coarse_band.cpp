@@ -21,11 +21,6 @@ constexpr double kBandSize = 1.125;
 // total / 2 of a centred FFT) stays the centre.
 int64_t band_start(int64_t total, int64_t n) { return total / 2 - n / 2; }
 
-torch::Tensor central_band(const torch::Tensor& t, int64_t h, int64_t w) {
-  const int64_t y0 = band_start(t.size(-2), h), x0 = band_start(t.size(-1), w);
-  return t.slice(-2, y0, y0 + h).slice(-1, x0, x0 + w);
-}
-
 int64_t rounded_to(double size, int64_t factor) {
   return std::max<int64_t>(factor, static_cast<int64_t>(std::lround(size / static_cast<double>(factor))) * factor);
 }
@@ -53,6 +48,16 @@ torch::Tensor band_weight(int64_t h, int64_t w, const torch::TensorOptions& opti
 
 }  // namespace
 
+torch::Tensor central_band(const torch::Tensor& kspace, int64_t h, int64_t w) {
+  const int64_t y0 = band_start(kspace.size(-2), h), x0 = band_start(kspace.size(-1), w);
+  return kspace.slice(-2, y0, y0 + h).slice(-1, x0, x0 + w);
+}
+
+std::vector<int64_t> band_padding(int64_t h, int64_t w, int64_t height, int64_t width) {
+  const int64_t y0 = band_start(height, h), x0 = band_start(width, w);
+  return {x0, width - w - x0, y0, height - h - y0};
+}
+
 BandGrid coarse_band_grid(const nlohmann::json& description, int64_t height, int64_t width, int64_t factor) {
   const nlohmann::json* size = nullptr;
   if (description.contains("data") && description["data"].contains("size")) size = &description["data"]["size"];
@@ -79,8 +84,7 @@ torch::Tensor band_split_estimate(Prior& prior, const torch::Tensor& x, const to
       recon::fft2c(to_complex(apply_prior(prior, coarse, sigma * shrink, coarse_masks, coarse_maps))) / shrink;
 
   const torch::Tensor whole = recon::fft2c(to_complex(apply_prior(prior, x, sigma, masks, maps)));
-  const int64_t y0 = band_start(x.size(2), h), x0 = band_start(x.size(3), w);
-  const std::vector<int64_t> pad{x0, x.size(3) - w - x0, y0, x.size(2) - h - y0};
+  const std::vector<int64_t> pad = band_padding(h, w, x.size(2), x.size(3));
   const torch::Tensor weight = band_weight(h, w, whole.options().dtype(torch::kFloat));
   const torch::Tensor inside = torch::constant_pad_nd(weight, pad);
   return to_channels(recon::ifft2c(whole * (1 - inside) + torch::constant_pad_nd(band * weight, pad)));

@@ -2,11 +2,13 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "ambient/core/error.hpp"
 #include "ambient/core/setting_error.hpp"
 #include "ambient/core/volume_progress.hpp"
+#include "ambient/diffusion/coarse_band.hpp"
 #include "ambient/diffusion/consistent_sampling.hpp"
 #include "ambient/recon/coil_preprocessing.hpp"
 #include "ambient/recon/fft.hpp"
@@ -21,30 +23,22 @@ bool is_ambient(const Prior& prior) { return prior.objective->condition_channels
 // Centred zero-padding of k-space up to the network's grid (sizes divisible by its
 // down-sampling factor): the same field of view on a finer pixel grid, the padded k-space
 // unmeasured. The result is cropped back in k-space, so it lies on the scan's own grid.
-struct GridPadding {
-  int64_t y_before = 0, y_after = 0, x_before = 0, x_after = 0;
-  bool any() const { return y_before + y_after + x_before + x_after > 0; }
-};
-
-GridPadding grid_padding(int64_t ny, int64_t nx, int64_t factor) {
+// {x before, x after, y before, y after}; all zero where the scan fits.
+std::vector<int64_t> grid_padding(int64_t ny, int64_t nx, int64_t factor) {
   const int64_t py = (ny + factor - 1) / factor * factor, px = (nx + factor - 1) / factor * factor;
-  // The centre sample (index n / 2 of a centred FFT) stays the centre.
-  return {py / 2 - ny / 2, py - ny - (py / 2 - ny / 2), px / 2 - nx / 2, px - nx - (px / 2 - nx / 2)};
+  return band_padding(ny, nx, py, px);
 }
 
-io::KSpace pad_kspace(const io::KSpace& k, const GridPadding& p) {
+io::KSpace pad_kspace(const io::KSpace& k, const std::vector<int64_t>& pad) {
   io::KSpace out = k;
-  const std::vector<int64_t> pad{p.x_before, p.x_after, p.y_before, p.y_after};
   out.data = torch::constant_pad_nd(k.data, pad);
   out.mask = torch::constant_pad_nd(k.mask.to(torch::kUInt8), pad).to(torch::kBool);
-  for (auto& line : out.calibration_lines) line += p.y_before;
+  for (auto& line : out.calibration_lines) line += pad[2];
   return out;
 }
 
-torch::Tensor crop_to_scan_grid(const torch::Tensor& images, const GridPadding& p) {
-  const torch::Tensor k = recon::fft2c(images);
-  const int64_t ny = k.size(-2) - p.y_before - p.y_after, nx = k.size(-1) - p.x_before - p.x_after;
-  return recon::ifft2c(k.slice(-2, p.y_before, p.y_before + ny).slice(-1, p.x_before, p.x_before + nx).contiguous());
+torch::Tensor crop_to_scan_grid(const torch::Tensor& images, int64_t ny, int64_t nx) {
+  return recon::ifft2c(central_band(recon::fft2c(images), ny, nx).contiguous());
 }
 
 class PosteriorReconstructor : public recon::Reconstructor {
@@ -62,9 +56,10 @@ class PosteriorReconstructor : public recon::Reconstructor {
     // The dc sampler starts warm and its samples agree with the data already (to the noise
     // level where known): no final consistency step after it.
     const bool dc_sampler = !one_step && options_.sampling.guidance == Guidance::dc;
-    const GridPadding padding =
+    const std::vector<int64_t> padding =
         grid_padding(scan.ny(), scan.nx(), prior_->denoiser->network()->config().downsampling());
-    const io::KSpace kspace = padding.any() ? pad_kspace(scan, padding) : scan;
+    const bool padded = std::any_of(padding.begin(), padding.end(), [](int64_t p) { return p > 0; });
+    const io::KSpace kspace = padded ? pad_kspace(scan, padding) : scan;
     std::vector<torch::Tensor> means, spreads, all;
     std::vector<double> lambdas;
     VolumeProgress volume(progress, kspace.slices());  // one bar over every slice's steps
@@ -99,7 +94,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
       if (options_.consistency_lambda > 0 && !dc_sampler)
         samples = data_consistent(m, samples, options_.consistency_lambda, options_.consistency_iterations);
       samples = samples * scale;
-      if (padding.any()) samples = crop_to_scan_grid(samples, padding);
+      if (padded) samples = crop_to_scan_grid(samples, scan.ny(), scan.nx());
       means.push_back(samples.mean(0));
       spreads.push_back(samples.size(0) > 1 ? torch::abs(samples - samples.mean(0, true)).pow(2).mean(0).sqrt()
                                             : torch::zeros(samples.sizes().slice(1), torch::kFloat));

@@ -49,9 +49,16 @@ diffusion::Prior tiny_ambient_prior() {
   return p;
 }
 
-torch::Tensor central(const torch::Tensor& k, int64_t n) {
-  const int64_t y0 = k.size(-2) / 2 - n / 2, x0 = k.size(-1) / 2 - n / 2;
-  return k.slice(-2, y0, y0 + n).slice(-1, x0, x0 + n);
+torch::Tensor central(const torch::Tensor& k, int64_t n) { return diffusion::central_band(k, n, n); }
+
+TEST(CentralBand, KeepsTheCentreSampleAndPadsBackAroundIt) {
+  // A centred FFT's centre is index N / 2: 3 of 7 and 2 of 4 (odd into even sizes and back).
+  const torch::Tensor t = torch::arange(7).unsqueeze(0).expand({7, 7});
+  EXPECT_TRUE(torch::equal(diffusion::central_band(t, 4, 4)[0], torch::tensor({1, 2, 3, 4})));
+  EXPECT_EQ(diffusion::band_padding(4, 4, 7, 7), (std::vector<int64_t>{1, 2, 1, 2}));
+  EXPECT_EQ(diffusion::band_padding(5, 3, 8, 8), (std::vector<int64_t>{3, 2, 2, 1}));
+  const torch::Tensor back = torch::constant_pad_nd(diffusion::central_band(t, 4, 4), diffusion::band_padding(4, 4, 7, 7));
+  EXPECT_TRUE(torch::equal(back[3], torch::tensor({0, 1, 2, 3, 4, 0, 0})));
 }
 
 TEST(BandSplitEstimate, CentralBandFromTheCoarseGridOuterBandFromTheScansGrid) {

@@ -8,6 +8,8 @@
 // estimate of the network run on the scan's own grid.
 #include <nlohmann/json.hpp>
 
+#include <vector>
+
 #include "ambient/diffusion/checkpoint.hpp"
 
 namespace ambient::diffusion {
@@ -16,6 +18,12 @@ struct BandGrid {
   int64_t height = 0, width = 0;
   bool any() const { return height > 0 && width > 0; }
 };
+
+// The central h x w block of the last two axes (a k-space band: the centre sample, index N / 2
+// of a centred FFT, stays the centre), and the zero-padding {x before, x after, y before, y after}
+// (torch::constant_pad_nd's order) that puts such a block back in the middle of height x width.
+torch::Tensor central_band(const torch::Tensor& kspace, int64_t h, int64_t w);
+std::vector<int64_t> band_padding(int64_t h, int64_t w, int64_t height, int64_t width);
 
 // The grid of the central band for a scan of height x width: 9/8 of the prior's training size
 // (description "data" "size") along the scan's longer side, the other side in proportion
