@@ -9,7 +9,7 @@
 #           redistribution and commercial use (BSD, MIT, CC BY, CC BY-SA, GPL-3.0: the
 #           manifest's licence column): the priors Ambient can ship as its defaults
 #   export  each finished prior exported to $PRIOR_STORE/corpus-{ambient-r2,clean,open-ambient-r2,open-clean}.pt
-#   eval    SPLIT (test) subjects, the real brain and the knees at R = 4 and 8 (scripts/corpus-eval.py):
+#   eval    SPLIT (test) subjects, the real brain (noise-free and noisy) and the knees at R = 4 and 8 (scripts/corpus-eval.py):
 #           zf, bart pics and cs over a lambda sweep (cs also at its default), adps with the
 #           open-licence prior (the default) and the corpus ambient prior, dps with the open and
 #           the corpus clean priors (their default samplers), adps with the former Colin27 prior
@@ -94,12 +94,20 @@ stage_export() {
 }
 
 # The real 8-coil brain and the corpus's 4 test knees simulated with 8 coils (as
-# bench/run-posterior-benchmarks.sh has them), one k-space file a slice.
+# bench/run-posterior-benchmarks.sh has them), one k-space file a slice. The brain twice: its
+# upstream's background-cleaned, noise-free k-space (brain_clean) and the noisy copy the same
+# upstream made of it (brain_noise, `bart noise -n 16`), judged against the clean copy's
+# root-sum-of-squares image: the scan at a real SNR.
 real_data() {
   local raw=../shared/data-raw dir=$results/real i
-  mkdir -p "$dir/brain" "$dir/knees"
+  mkdir -p "$dir/brain" "$dir/brain-noisy" "$dir/knees"
   [ -f "$dir/brain/brain.h5" ] || "$ambient" -q convert "$raw/autoespirit-brain-8ch/brain_clean.cfl" \
     --axes kx,ky,coil "$dir/brain/brain.h5"
+  if [ ! -f "$dir/brain-noisy/brain.h5" ]; then
+    "$ambient" -q recon "$dir/brain/brain.h5" --method zf -o "$dir/brain-clean-rss.npy" --force
+    "$ambient" -q convert "$raw/autoespirit-brain-8ch/brain_noise.cfl" --axes kx,ky,coil \
+      --reference "$dir/brain-clean-rss.npy" "$dir/brain-noisy/brain.h5"
+  fi
   for i in 02 12 17 18; do
     [ -f "$dir/knees/P$i.h5" ] || "$ambient" -q simulate "$raw/dnlinv-knee-refs/P$i.cfl" --matrix 128 --coils 8 \
       --noise 0.005 --seed $((2000 + 10#$i)) -o "$dir/knees/P$i.h5"
@@ -121,7 +129,8 @@ stage_eval() {
   # shellcheck disable=SC2086  # ACCELS splits on purpose
   AMBIENT=$ambient /usr/bin/python3 scripts/corpus-eval.py --corpus "$corpus" --split "$split" --accel $accels \
     --out "$results/corpus-$split" --doc "$doc" --title "Results: diffusion priors on subjects they never saw" \
-    --dataset "real brain=$results/real/brain" --dataset "knees=$results/real/knees" --bart \
+    --dataset "real brain=$results/real/brain" --dataset "real brain, noisy=$results/real/brain-noisy" \
+    --dataset "knees=$results/real/knees" --bart \
     --method "adps-open=--method adps --prior $store/corpus-open-ambient-r2.pt ${p[*]}" \
     --method "adps-corpus=--method adps --prior $store/corpus-ambient-r2.pt ${p[*]}" \
     "${optional[@]}" \

@@ -1,6 +1,8 @@
 // `ambient convert` against the bart command and numpy, both directions.
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+
 #include "ambient/io/formats.hpp"
 #include "ambient/io/npy.hpp"
 #include "ambient/recon/classical.hpp"
@@ -65,6 +67,30 @@ TEST(CliConvert, ImagesBetweenNiftiCflAndPng) {
   const at::Tensor back = io::read_image(dir / "w.nii").data;  // cfl is complex, so is w.nii
   EXPECT_TRUE(at::equal(at::real(back), io::read_image(dir / "v.nii").data));
   EXPECT_TRUE(at::equal(at::imag(back), at::zeros_like(at::imag(back))));
+}
+
+TEST(CliConvert, AttachesAReferenceImageToKSpaceAndRefusesOneThatDoesNotFit) {
+  TempDir dir;
+  const at::Tensor kspace = at::randn({1, 2, 8, 6}, at::kComplexFloat);
+  const at::Tensor clean = at::rand({1, 8, 6});
+  io::write_npy(dir / "k.npy", kspace, false);
+  io::write_npy(dir / "clean.npy", clean, false);
+  io::write_npy(dir / "wrong.npy", at::rand({1, 6, 8}), false);
+  const auto r = ambient("convert " + (dir / "k.npy") + " " + (dir / "k.h5") + " --reference " + (dir / "clean.npy"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const io::KSpace k = io::read_kspace(dir / "k.h5");
+  ASSERT_TRUE(k.reference.defined());
+  EXPECT_TRUE(at::allclose(k.reference, clean));
+  EXPECT_TRUE(at::allclose(k.data, kspace));
+
+  const auto wrong = ambient("convert " + (dir / "k.npy") + " " + (dir / "w.h5") + " --reference " + (dir / "wrong.npy"));
+  EXPECT_NE(wrong.exit_code, 0);
+  EXPECT_NE(wrong.output.find("wrong.npy: is not a reference for this scan: its images are 1 x 6 x 8"), std::string::npos)
+      << wrong.output;
+  EXPECT_FALSE(std::filesystem::exists(dir / "w.h5"));
+  const auto cfl = ambient("convert " + (dir / "k.npy") + " " + (dir / "k.cfl") + " --reference " + (dir / "clean.npy"));
+  EXPECT_NE(cfl.exit_code, 0);
+  EXPECT_NE(cfl.output.find("cannot hold a reference image"), std::string::npos) << cfl.output;
 }
 
 }  // namespace
