@@ -48,10 +48,7 @@ torch::Tensor band_weight(int64_t h, int64_t w, const torch::TensorOptions& opti
 
 }  // namespace
 
-torch::Tensor central_band(const torch::Tensor& kspace, int64_t h, int64_t w) {
-  const int64_t y0 = band_start(kspace.size(-2), h), x0 = band_start(kspace.size(-1), w);
-  return kspace.slice(-2, y0, y0 + h).slice(-1, x0, x0 + w);
-}
+torch::Tensor central_band(const torch::Tensor& kspace, int64_t h, int64_t w) { return recon::centre_crop(kspace, h, w); }
 
 std::vector<int64_t> band_padding(int64_t h, int64_t w, int64_t height, int64_t width) {
   const int64_t y0 = band_start(height, h), x0 = band_start(width, w);

@@ -132,9 +132,9 @@ class PosteriorReconstructor : public recon::Reconstructor {
 
 const std::vector<recon::MethodInfo>& posterior_methods() {
   static const std::vector<recon::MethodInfo> table = {
-      {"adps", "A-DPS posterior sampling with an ambient prior: the mean of the samples, their std as uncertainty", {}},
-      {"dps", "DPS posterior sampling with a clean or Tweedie prior (the fully sampled baseline)", {}},
-      {"aos", "one-step ambient estimate h(A^H y, A) of an ambient prior: one network evaluation", {}},
+      {"adps", "A-DPS posterior sampling with an ambient prior: the mean of the samples, their std as uncertainty", {}, {}},
+      {"dps", "DPS posterior sampling with a clean or Tweedie prior (the fully sampled baseline)", {}, {}},
+      {"aos", "one-step ambient estimate h(A^H y, A) of an ambient prior: one network evaluation", {}, {}},
   };
   return table;
 }

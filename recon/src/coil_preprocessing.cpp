@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "ambient/core/error.hpp"
+#include "ambient/recon/fft.hpp"
 #include "ambient/recon/mask_analysis.hpp"
 
 namespace ambient::recon {
@@ -47,7 +48,7 @@ at::Tensor compression_matrix(const at::Tensor& kspace, const at::Tensor& mask, 
     auto region = calibration_region(mask[0]);
     if (region.empty()) throw Error("coil compression needs a fully sampled centre (or use all data)");
     const int64_t cy = std::min(region.ky_size, calibration), cx = std::min(region.kx_size, calibration);
-    const at::Tensor block = kspace.narrow(2, kspace.size(2) / 2 - cy / 2, cy).narrow(3, kspace.size(3) / 2 - cx / 2, cx);
+    const at::Tensor block = centre_crop(kspace, cy, cx);
     samples = block.permute({1, 0, 2, 3}).reshape({coils, -1});
   }
   const at::Tensor u = std::get<0>(at::linalg_svd(samples, false));  // [coil, coil]

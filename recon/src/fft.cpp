@@ -68,6 +68,13 @@ at::Tensor ifft1c(const at::Tensor& kspace, int64_t dim) {
   return at::fft_fftshift(at::fft_ifft(at::fft_ifftshift(kspace, {dim}), c10::nullopt, dim, "ortho"), {dim});
 }
 
+at::Tensor centre_crop(const at::Tensor& t, int64_t ny, int64_t nx) {
+  const int64_t y = t.size(-2), x = t.size(-1);
+  ny = ny > 0 && ny < y ? ny : y;
+  nx = nx > 0 && nx < x ? nx : x;
+  return t.narrow(-2, y / 2 - ny / 2, ny).narrow(-1, x / 2 - nx / 2, nx);
+}
+
 at::Tensor fft2c(const at::Tensor& image) {
   return fftw_serves(image) ? CentredFftw::apply(image, false) : fft2c_aten(image);
 }

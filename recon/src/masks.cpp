@@ -8,6 +8,7 @@
 #include <random>
 
 #include "ambient/core/error.hpp"
+#include "ambient/recon/fft.hpp"
 #include "ambient/recon/mask_analysis.hpp"
 
 namespace ambient::recon {
@@ -174,7 +175,7 @@ at::Tensor calibration_block(int64_t ny, int64_t nx, int64_t size, bool lines) {
   at::Tensor block = at::zeros({ny, nx}, at::kBool);
   if (size <= 0) return block;
   const int64_t sy = std::min(size, ny), sx = lines ? nx : std::min(size, nx);
-  block.narrow(0, ny / 2 - sy / 2, sy).narrow(1, nx / 2 - sx / 2, sx).fill_(true);
+  centre_crop(block, sy, sx).fill_(true);
   return block;
 }
 

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "ambient/core/error.hpp"
+#include "ambient/recon/fft.hpp"
 
 namespace ambient::recon {
 
@@ -17,13 +18,6 @@ constexpr int64_t kWindow = 7;
 // padding would matter, so the valid windows give the same numbers.
 at::Tensor window_mean(const at::Tensor& image) {
   return at::avg_pool2d(image.unsqueeze(0).unsqueeze(0), {kWindow, kWindow}, {1, 1}).squeeze(0).squeeze(0);
-}
-
-at::Tensor centre_crop(const at::Tensor& t, int64_t ny, int64_t nx) {
-  const int64_t y = t.size(-2), x = t.size(-1);
-  if (ny > 0 && ny < y) return centre_crop(t.narrow(-2, y / 2 - ny / 2, ny), 0, nx);
-  if (nx > 0 && nx < x) return t.narrow(-1, x / 2 - nx / 2, nx);
-  return t;
 }
 
 at::Tensor as_magnitude_volume(const at::Tensor& t) {

@@ -15,17 +15,11 @@
 #include "ambient/jobs/slice_range.hpp"
 #include "ambient/recon/classical.hpp"
 #include "ambient/recon/coil_preprocessing.hpp"
+#include "ambient/recon/fft.hpp"
 
 namespace ambient::jobs {
 
 namespace {
-
-at::Tensor centre_crop(const at::Tensor& image, int64_t ny, int64_t nx) {
-  const int64_t y = image.size(-2), x = image.size(-1);
-  ny = (ny > 0 && ny < y) ? ny : y;
-  nx = (nx > 0 && nx < x) ? nx : x;
-  return image.narrow(-2, y / 2 - ny / 2, ny).narrow(-1, x / 2 - nx / 2, nx).contiguous();
-}
 
 bool is_pattern_name(const std::string& s) {
   return s == "equispaced" || s == "random" || s == "gaussian" || s == "poisson";
@@ -93,7 +87,7 @@ io::ImageVolume to_image_volume(const recon::Reconstruction& result, const io::K
   io::ImageVolume im;
   const auto& g = k.geometry;
   // Header x is the readout (our kx, the image's x), header y the phase encode.
-  im.data = crop ? centre_crop(result.image, g.recon_matrix[1], g.recon_matrix[0]) : result.image;
+  im.data = crop ? recon::centre_crop(result.image, g.recon_matrix[1], g.recon_matrix[0]).contiguous() : result.image;
   if (g.encoded_fov_mm[0] > 0 && g.encoded_matrix[0] > 0)
     im.voxel_mm = {g.encoded_fov_mm[0] / g.encoded_matrix[0], g.encoded_fov_mm[1] / g.encoded_matrix[1],
                    g.encoded_fov_mm[2] > 0 ? g.encoded_fov_mm[2] : 1.0f};
@@ -168,19 +162,19 @@ ReconResult run_reconstruction(const ReconRequest& r, const recon::Reconstructor
   out.mask = k.mask;
   if (result.uncertainty.defined()) {
     out.uncertainty = out.image;
-    out.uncertainty.data = to_image_volume({result.uncertainty, {}, {}, 0}, k, r.crop_to_recon_matrix).data;
+    out.uncertainty.data = to_image_volume({result.uncertainty, {}, {}, 0, {}}, k, r.crop_to_recon_matrix).data;
   }
   if (result.samples.defined()) {
     const at::Tensor flat = result.samples.reshape({-1, result.samples.size(-2), result.samples.size(-1)});
     out.samples = out.image;
-    out.samples.data = to_image_volume({flat, {}, {}, 0}, k, r.crop_to_recon_matrix).data;
+    out.samples.data = to_image_volume({flat, {}, {}, 0, {}}, k, r.crop_to_recon_matrix).data;
   }
 
   ReconSummary& s = out.summary;
   if (!r.reference.empty()) {
     const at::Tensor reference = reference_for(r, original);
-    const at::Tensor compared = centre_crop(at::abs(out.image.data), reference.size(-2), reference.size(-1));
-    const at::Tensor truth = centre_crop(reference, compared.size(-2), compared.size(-1));
+    const at::Tensor compared = recon::centre_crop(at::abs(out.image.data), reference.size(-2), reference.size(-1));
+    const at::Tensor truth = recon::centre_crop(reference, compared.size(-2), compared.size(-1));
     s.metrics = recon::compare_images(truth, compared, r.metric_options);
     for (int64_t i = 0; i < compared.size(0); ++i)
       s.slice_metrics.push_back(

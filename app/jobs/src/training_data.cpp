@@ -11,6 +11,7 @@
 #include "ambient/io/output_file.hpp"
 #include "ambient/jobs/kspace_files.hpp"
 #include "ambient/recon/coil_preprocessing.hpp"
+#include "ambient/recon/fft.hpp"
 #include "ambient/recon/linear_operator.hpp"
 #include "ambient/recon/mask_analysis.hpp"
 #include "ambient/recon/reconstructor.hpp"
@@ -70,7 +71,7 @@ torch::Tensor fit_width(const torch::Tensor& t, int64_t width) {
   const int64_t w = t.size(-1);
   if (width <= 0 || width == w) return t;
   // Centred: index w/2 (the FFT's centre) lands on width/2.
-  if (width < w) return t.narrow(-1, w / 2 - width / 2, width).contiguous();
+  if (width < w) return recon::centre_crop(t, 0, width).contiguous();
   const int64_t before = width / 2 - w / 2;
   return torch::constant_pad_nd(t, {before, width - w - before});
 }

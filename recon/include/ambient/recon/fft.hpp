@@ -15,6 +15,11 @@ at::Tensor ifft2c(const at::Tensor& kspace);
 at::Tensor fft1c(const at::Tensor& image, int64_t dim);
 at::Tensor ifft1c(const at::Tensor& kspace, int64_t dim);
 
+// The central ny x nx block of t [..., y, x] on the centred grid: index y/2, the transforms'
+// centre, stays the centre (the block starts at y/2 - ny/2). A size <= 0 or not below the axis's
+// keeps that axis whole. A view: no copy.
+at::Tensor centre_crop(const at::Tensor& t, int64_t ny, int64_t nx);
+
 // The same transforms through ATen only, for comparison and as the reference backend.
 at::Tensor fft2c_aten(const at::Tensor& image);
 at::Tensor ifft2c_aten(const at::Tensor& kspace);
