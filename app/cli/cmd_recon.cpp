@@ -151,8 +151,15 @@ void add_posterior_options(CLI::App& c, ReconCommand& cmd) {
   c.add_option("--warm-start", p.warm_start, "dc: start from this reconstruction noised to --sigma-start (none: from noise at --sigma-max)")
       ->check(CLI::IsMember({"none", "zf", "sense", "cs"}))
       ->capture_default_str();
-  c.add_option("--sigma-start", s.sigma_start, "dc, warm start: the noise level the trajectory starts at")
-      ->capture_default_str();
+  c.add_option_function<std::string>(
+       "--sigma-start",
+       [&s](const std::string& text) {
+         s.automatic_sigma_start = text == "auto";
+         if (!s.automatic_sigma_start) s.sigma_start = non_negative_number("--sigma-start", text);
+       },
+       "dc, warm start: the noise level the trajectory starts at, or auto (with --step-lambda auto: from "
+       "the step's weight, lower where the coil maps fit the scan closely: docs/reconstruction.md; 1 otherwise)")
+      ->default_str("auto");
   c.add_option("--sample-seed", s.seed, "seed of the sampler's noise and masks")->capture_default_str();
   c.add_option("--dc-lambda", p.consistency_lambda,
                "final data consistency: CG-SENSE warm-started from each sample, this Tikhonov weight (0: none)")

@@ -50,6 +50,13 @@ int step_iterations(double lambda, const PosteriorOptions& o) {
   return static_cast<int>(std::lround(std::min(scaled, 4.0 * n)));
 }
 
+double warm_start_sigma(double lambda, const PosteriorOptions& o) {
+  if (!o.automatic_dc_lambda || !o.automatic_sigma_start) return o.sigma_start;
+  const double ratio = lambda / o.sigma_start_reference_lambda;
+  const double level = ratio * ratio;
+  return std::clamp(level, o.sigma_start_min, o.sigma_start_max);
+}
+
 torch::Tensor fit_to_noise(const Measurement& m, const torch::Tensor& x0, int max_iterations) {
   const double target = noise_norm(m);
   if (!(target > 0)) throw Error("fitting to the noise level needs the data's noise level");

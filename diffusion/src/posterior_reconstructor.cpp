@@ -86,6 +86,7 @@ class PosteriorReconstructor : public recon::Reconstructor {
                            // reported like cs's lambda)
           o.dc_lambda = step_lambda(m, o);
           o.dc_iterations = step_iterations(o.dc_lambda, o);
+          o.sigma_start = warm_start_sigma(o.dc_lambda, o);
           o.automatic_dc_lambda = false;
           lambdas.push_back(o.dc_lambda);
         }

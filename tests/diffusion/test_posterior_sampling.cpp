@@ -202,6 +202,22 @@ TEST(ConsistentSampling, AWeakerAutomaticPullGetsMoreIterationsUpToFourTimes) {
   EXPECT_EQ(diffusion::step_iterations(reference / 4, o), n);
 }
 
+TEST(ConsistentSampling, TheWarmStartFollowsTheAutomaticWeightWithinItsBounds) {
+  diffusion::PosteriorOptions o;
+  const double reference = o.sigma_start_reference_lambda;
+  EXPECT_DOUBLE_EQ(diffusion::warm_start_sigma(reference, o), 1.0);
+  EXPECT_DOUBLE_EQ(diffusion::warm_start_sigma(1.2 * reference, o), 1.44);  // the weight's square
+  EXPECT_DOUBLE_EQ(diffusion::warm_start_sigma(0.6 * reference, o), 0.36);
+  EXPECT_DOUBLE_EQ(diffusion::warm_start_sigma(reference / 100, o), o.sigma_start_min);
+  EXPECT_DOUBLE_EQ(diffusion::warm_start_sigma(100 * reference, o), o.sigma_start_max);
+  o.sigma_start = 0.7;
+  o.automatic_sigma_start = false;  // a level the caller gave is kept
+  EXPECT_DOUBLE_EQ(diffusion::warm_start_sigma(reference / 100, o), 0.7);
+  o.automatic_sigma_start = true;
+  o.automatic_dc_lambda = false;  // so is the level beside a weight the caller gave
+  EXPECT_DOUBLE_EQ(diffusion::warm_start_sigma(reference / 100, o), 0.7);
+}
+
 TEST(PosteriorSampling, WithoutGuidanceTheSamplesIgnoreTheData) {
   const GaussianProblem p(0.02);
   diffusion::PosteriorOptions o;

@@ -43,6 +43,11 @@ double step_lambda(const Measurement& measurement, const PosteriorOptions& optio
 // coil maps fit closely) as converged as the pull the count was chosen at.
 int step_iterations(double lambda, const PosteriorOptions& options);
 
+// The warm start's noise level at the automatic step weight `lambda`:
+// (lambda / sigma_start_reference_lambda)^2 within [sigma_start_min, sigma_start_max];
+// options.sigma_start where the weight or the level is not automatic.
+double warm_start_sigma(double lambda, const PosteriorOptions& options);
+
 // Noise-aware data consistency (the discrepancy principle): for each image of x0 [b, H, W],
 // CGLS on ||A z - y|| from x0, stopped where the residual reaches the noise's own norm
 // (noise_norm; on that point of the last step, recon/cgls.hpp) or after max_iterations, so a

@@ -63,8 +63,9 @@ enum class AmbientView { fixed, fresh };
 
 struct PosteriorOptions {
   // steps, sigma_min, sigma_max, rho, heun, churn. 10 Euler steps of the dc sampler from a
-  // warm start at sigma 1 (below): on validation subjects no prior saw (R = 4) as good as 20
-  // steps from noise at half the network evaluations, and 0.75 dB better than 5 on their brains.
+  // warm start (below; at sigma 1 when chosen, automatic_sigma_start since): on validation
+  // subjects no prior saw (R = 4) as good as 20 steps from noise at half the network
+  // evaluations, and 0.75 dB better than 5 on their brains.
   // sigma_min 0.05, not EDM's 0.002: the last denoising then still removes the noise the
   // data-consistency steps let in (+0.3 to +1.4 dB and higher SSIM on those subjects; aos gains
   // 0.4-0.5 dB too), docs/reconstruction.md. The flow and dps guidance want more steps (50;
@@ -113,6 +114,17 @@ struct PosteriorOptions {
   // image and sigma_start > 0, the schedule runs from sigma_start (not sigma_max) and begins at
   // the start image plus noise of that level, so a few steps suffice.
   double sigma_start = 1;
+  // With the automatic step weight lambda, sigma_start from it instead (warm_start_sigma):
+  // (lambda / 0.04)^2 within [0.3, 2]. The weight grows with what the coil maps cannot explain,
+  // and so does how far the SENSE start lies from the image: a scan its maps fit closely
+  // (lambda 0.01-0.03: brains, tumours, knees) starts near its SENSE image, one they fit badly
+  // (lambda above 0.05: spines, whose maps miss tissue) forgets more of it. Chosen on the
+  // validation subjects (docs/reconstruction.md): +0.04 to +0.24 dB on every anatomy at R = 4
+  // and 8 against sigma_start 1 at the same 10 steps.
+  bool automatic_sigma_start = true;
+  double sigma_start_reference_lambda = 0.04;
+  double sigma_start_min = 0.3;
+  double sigma_start_max = 2;
 };
 
 // `options` with the dc step a clean prior (dps) samples with unless the caller chose one: the
