@@ -1,6 +1,7 @@
 // Centred orthonormal FFT against a naive DFT and against `bart fft -u`.
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <thread>
@@ -79,6 +80,25 @@ TEST(Fft, FftwBackendMatchesAtenIncludingGradients) {
   // Other dtypes take the ATen path.
   const at::Tensor d = at::randn({8, 8}, at::kComplexDouble);
   EXPECT_EQ(recon::fft2c(d).scalar_type(), at::kComplexDouble);
+}
+
+TEST(Fft, CentreCropKeepsTheTransformsCentreAtItsCentre) {
+  // A constant image has all its energy at DC, index N/2; a crop of its k-space keeps it at the
+  // crop's own N/2, for even and odd sizes alike (8 -> 3: a naive (N - n) / 2 start would miss it).
+  for (const auto& [ny, nx, cy, cx] : {std::array<int64_t, 4>{8, 7, 4, 3}, std::array<int64_t, 4>{9, 6, 5, 2},
+                                    std::array<int64_t, 4>{8, 6, 3, 5}}) {
+    const at::Tensor kspace = recon::fft2c(at::ones({2, ny, nx}, at::kComplexFloat));
+    const at::Tensor block = recon::centre_crop(kspace, cy, cx);
+    ASSERT_EQ(block.sizes(), (at::IntArrayRef{2, cy, cx}));
+    const at::Tensor peak = block.abs()[0].flatten().argmax();
+    EXPECT_EQ(peak.item<int64_t>(), (cy / 2) * cx + cx / 2) << ny << "x" << nx << " -> " << cy << "x" << cx;
+  }
+  const at::Tensor t = at::arange(56, at::kFloat).reshape({8, 7});
+  EXPECT_TRUE(at::equal(recon::centre_crop(t, 0, 7), t)) << "a size <= 0 or the axis's own keeps it";
+  EXPECT_TRUE(at::equal(recon::centre_crop(t, 9, -1), t));
+  recon::centre_crop(t, 2, 3).fill_(-1);  // a view: writes reach the tensor
+  EXPECT_EQ(t.lt(0).sum().item<int64_t>(), 6);
+  EXPECT_EQ(t[4][3].item<float>(), -1);
 }
 
 TEST(Fft, PlanCacheIsThreadSafe) {
