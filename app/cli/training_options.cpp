@@ -101,6 +101,13 @@ void add_train_options(CLI::App& c, jobs::TrainRequest& r, bool fine_tune) {
       ->capture_default_str();
   c.add_option("--lr", r.trainer.learning_rate, "Adam's learning rate")->capture_default_str();
   c.add_option("--warmup", r.trainer.warmup_steps, "steps of linear learning-rate warm-up")->capture_default_str();
+  c.add_option("--lr-schedule", r.trainer.lr_schedule,
+               "after warm-up: constant, or cosine from --lr down to --lr-min at --steps (a resumed run keeps "
+               "its own schedule and stays at --lr-min past it)")
+      ->check(CLI::IsMember({"constant", "cosine"}))
+      ->capture_default_str();
+  c.add_option("--lr-min", r.trainer.min_learning_rate, "the cosine schedule's last learning rate")
+      ->capture_default_str();
   c.add_option("--grad-clip", r.trainer.grad_clip, "largest gradient norm (0: no clipping)")->capture_default_str();
   c.add_option("--ema", r.trainer.ema_decay, "decay per step of the weights' moving average")->capture_default_str();
   c.add_option("--seed", r.trainer.seed, "seed of the weights, noise, masks Ã and batch order")->capture_default_str();

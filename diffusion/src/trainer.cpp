@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "ambient/core/error.hpp"
 #include "ambient/diffusion/distributed.hpp"
@@ -11,16 +12,31 @@
 namespace ambient::diffusion {
 
 void to_json(nlohmann::json& j, const TrainerOptions& o) {
-  j = {{"learning_rate", o.learning_rate}, {"warmup_steps", o.warmup_steps}, {"grad_clip", o.grad_clip},
+  j = {{"learning_rate", o.learning_rate}, {"warmup_steps", o.warmup_steps}, {"lr_schedule", o.lr_schedule},
+       {"min_learning_rate", o.min_learning_rate}, {"total_steps", o.total_steps}, {"grad_clip", o.grad_clip},
        {"ema_decay", o.ema_decay}, {"seed", o.seed}};
 }
 
 void from_json(const nlohmann::json& j, TrainerOptions& o) {
   j.at("learning_rate").get_to(o.learning_rate);
   j.at("warmup_steps").get_to(o.warmup_steps);
+  // Checkpoints from before the schedule existed trained at a constant rate.
+  o.lr_schedule = j.value("lr_schedule", std::string("constant"));
+  o.min_learning_rate = j.value("min_learning_rate", 0.0);
+  o.total_steps = j.value("total_steps", int64_t{0});
   j.at("grad_clip").get_to(o.grad_clip);
   j.at("ema_decay").get_to(o.ema_decay);
   j.at("seed").get_to(o.seed);
+}
+
+double learning_rate_at(const TrainerOptions& o, int64_t steps_done) {
+  const double t = static_cast<double>(steps_done + 1);
+  if (o.warmup_steps > 0 && t < o.warmup_steps) return o.learning_rate * t / static_cast<double>(o.warmup_steps);
+  if (o.lr_schedule == "constant") return o.learning_rate;
+  if (o.lr_schedule != "cosine") throw Error("unknown learning-rate schedule '" + o.lr_schedule + "' (constant, cosine)");
+  const double start = std::max<double>(o.warmup_steps, 1), span = static_cast<double>(o.total_steps) - start;
+  const double progress = span > 0 ? std::clamp((t - start) / span, 0.0, 1.0) : 1.0;
+  return o.min_learning_rate + 0.5 * (o.learning_rate - o.min_learning_rate) * (1 + std::cos(M_PI * progress));
 }
 
 void copy_weights(EdmDenoiser& from, EdmDenoiser& to) {
@@ -36,6 +52,7 @@ Trainer::Trainer(const UNetConfig& unet, const EdmConfig& edm, std::shared_ptr<c
     : options_(options),
       objective_(std::move(objective)),
       generator_(at::make_generator<at::CPUGeneratorImpl>(options.seed)) {
+  learning_rate_at(options, 0);  // refuses an unknown schedule before any work
   if (unet.in_channels != 2 + objective_->condition_channels())
     throw Error("the " + objective_->name() + " objective needs a network with " +
                 std::to_string(2 + objective_->condition_channels()) + " input channels, not " +
@@ -51,10 +68,8 @@ Trainer::Trainer(const UNetConfig& unet, const EdmConfig& edm, std::shared_ptr<c
 
 double Trainer::step(const TrainingBatch& batch) {
   model_->train();
-  const double ramp = options_.warmup_steps > 0
-                          ? std::min(1.0, static_cast<double>(step_ + 1) / static_cast<double>(options_.warmup_steps))
-                          : 1.0;
-  for (auto& group : adam_->param_groups()) group.options().set_lr(options_.learning_rate * ramp);
+  const double rate = learning_rate_at(options_, step_);
+  for (auto& group : adam_->param_groups()) group.options().set_lr(rate);
   adam_->zero_grad();
   const torch::Tensor loss = objective_->loss(model_, batch, generator_);
   double value = loss.item<double>();

@@ -78,6 +78,29 @@ TEST(Trainer, SavedPriorGivesBitIdenticalOutputs) {
   EXPECT_TRUE(torch::equal(t->ema()->forward(x, sigma, condition), prior.denoiser->forward(x, sigma, condition)));
 }
 
+TEST(Trainer, LearningRateWarmsUpThenHoldsOrFollowsACosineToItsFloor) {
+  diffusion::TrainerOptions o;
+  o.learning_rate = 1e-3;
+  o.warmup_steps = 10;
+  EXPECT_DOUBLE_EQ(diffusion::learning_rate_at(o, 0), 1e-4);  // step 1 of 10
+  EXPECT_DOUBLE_EQ(diffusion::learning_rate_at(o, 4), 5e-4);
+  EXPECT_DOUBLE_EQ(diffusion::learning_rate_at(o, 5000), 1e-3);
+  o.lr_schedule = "cosine";
+  o.min_learning_rate = 1e-5;
+  o.total_steps = 110;  // warm-up ends at step 10; the cosine spans steps 10-110
+  EXPECT_DOUBLE_EQ(diffusion::learning_rate_at(o, 9), 1e-3);
+  EXPECT_NEAR(diffusion::learning_rate_at(o, 59), 1e-5 + 0.5 * (1e-3 - 1e-5), 1e-12);  // halfway: cos = 0
+  EXPECT_NEAR(diffusion::learning_rate_at(o, 109), 1e-5, 1e-12);
+  EXPECT_NEAR(diffusion::learning_rate_at(o, 500), 1e-5, 1e-12);  // a run resumed past its end
+  EXPECT_GT(diffusion::learning_rate_at(o, 30), diffusion::learning_rate_at(o, 31));
+  // A checkpoint written before schedules existed holds none: it trained at a constant rate.
+  nlohmann::json old = o;
+  for (const char* key : {"lr_schedule", "min_learning_rate", "total_steps"}) old.erase(key);
+  EXPECT_DOUBLE_EQ(diffusion::learning_rate_at(old.get<diffusion::TrainerOptions>(), 109), 1e-3);
+  o.lr_schedule = "linear";
+  EXPECT_THROW(diffusion::learning_rate_at(o, 50), Error);
+}
+
 TEST(Trainer, EmaFollowsTheWeights) {
   const diffusion::TrainingSet data = small_ambient_set();
   auto t = small_trainer();

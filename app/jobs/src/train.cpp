@@ -293,7 +293,9 @@ std::unique_ptr<diffusion::Trainer> start_trainer(const TrainRequest& r, const T
     throw FileError(r.from, "is a " + from->description().at("objective").at("name").get<std::string>() +
                                 " prior; it cannot be fine-tuned with the " + objective->name() + " objective");
   const diffusion::EdmConfig edm = edm_config(r, *objective, from);
-  auto trainer = std::make_unique<diffusion::Trainer>(unet, edm, objective, r.trainer);
+  diffusion::TrainerOptions options = r.trainer;
+  options.total_steps = r.steps;  // where a cosine schedule ends
+  auto trainer = std::make_unique<diffusion::Trainer>(unet, edm, objective, options);
   if (from) {
     diffusion::Prior start = from->prior();
     trainer->initialise_from(start.denoiser);
@@ -308,7 +310,7 @@ std::unique_ptr<diffusion::Trainer> start_trainer(const TrainRequest& r, const T
     fs::create_directories(dir);
     const nlohmann::json config = {{"objective", r.objective}, {"extra_acceleration", r.extra_acceleration},
                                    {"consistency_weight", r.consistency_weight}, {"network", r.network},
-                                   {"trainer", r.trainer}, {"precision", r.precision}, {"steps", r.steps},
+                                   {"trainer", options}, {"precision", r.precision}, {"steps", r.steps},
                                    {"batch", r.batch}, {"inputs", r.data.inputs}, {"from", r.from},
                                    {"noise_mean", edm.p_mean}, {"noise_std", edm.p_std}};
     write_json(dir / "config.json", config);

@@ -1,6 +1,7 @@
 #pragma once
 // One training run's moving parts: the network, its exponential moving average (the weights
-// a prior ships with), Adam with learning-rate warm-up and gradient-norm clipping, and the
+// a prior ships with), Adam with learning-rate warm-up (then constant or a cosine decay) and
+// gradient-norm clipping, and the
 // random generator the objective draws noise and masks from. save()/load() capture all of
 // it, so a run resumed from a checkpoint continues exactly as if it had never stopped.
 #include <torch/nn/pimpl.h>
@@ -8,6 +9,7 @@
 #include <torch/serialize/archive.h>
 
 #include <memory>
+#include <string>
 #include <nlohmann/json.hpp>
 
 #include "ambient/diffusion/objectives.hpp"
@@ -19,10 +21,18 @@ class ProcessGroup;
 struct TrainerOptions {
   double learning_rate = 1e-3;
   int64_t warmup_steps = 200;  // linear ramp of the learning rate from 0
+  // After warm-up: "constant", or "cosine" from learning_rate down to min_learning_rate at
+  // step total_steps (the run's length, set by the training job), and min_learning_rate after.
+  std::string lr_schedule = "constant";
+  double min_learning_rate = 0;
+  int64_t total_steps = 0;
   double grad_clip = 1.0;      // maximum gradient norm (0: no clipping)
   double ema_decay = 0.999;    // per step; early steps use min(decay, (1 + t) / (10 + t))
   uint64_t seed = 0;
 };
+
+// The learning rate of the step after `steps_done` steps.
+double learning_rate_at(const TrainerOptions& o, int64_t steps_done);
 
 void to_json(nlohmann::json& j, const TrainerOptions& o);
 void from_json(const nlohmann::json& j, TrainerOptions& o);
