@@ -52,65 +52,71 @@ class PosteriorReconstructor : public recon::Reconstructor {
   }
 
   recon::Reconstruction run(const io::KSpace& scan, Progress& progress) const override {
-    const bool one_step = method_ == "aos";
-    // The dc sampler starts warm and its samples agree with the data already (to the noise
-    // level where known): no final consistency step after it.
-    const bool dc_sampler = !one_step && options_.sampling.guidance == Guidance::dc;
     const std::vector<int64_t> padding =
         grid_padding(scan.ny(), scan.nx(), prior_->denoiser->network()->config().downsampling());
     const bool padded = std::any_of(padding.begin(), padding.end(), [](int64_t p) { return p > 0; });
     const io::KSpace kspace = padded ? pad_kspace(scan, padding) : scan;
     std::vector<torch::Tensor> means, spreads, all;
-    std::vector<double> lambdas;
+    recon::Reconstruction r;
     VolumeProgress volume(progress, kspace.slices());  // one bar over every slice's steps
     for (int64_t s = 0; s < kspace.slices(); ++s) {
       progress.throw_if_cancelled();
       volume.set_slice(s);
       const double scale = recon::normalisation_scale(kspace.data[s], kspace.mask[s]);
-      Measurement m;
-      m.mask = kspace.mask[s];
-      m.kspace = kspace.data[s] * m.mask.unsqueeze(0) / scale;
-      m.maps = recon::coil_maps(kspace, s, recon_options_);
-      m.noise_sigma = recon::noise_sigma(kspace.noise) / scale;  // in the prior's units
-      if (dc_sampler && options_.warm_start != "none" && options_.sampling.sigma_start > 0)
-        m.start = classical_start(kspace, s, m.maps) / scale;
-      torch::Tensor samples;
-      if (one_step) {
-        samples = one_step_estimate(*prior_, m, std::max(options_.sampling.schedule.sigma_min, m.noise_sigma)).unsqueeze(0);
-      } else {
-        PosteriorOptions o = method_ == "dps" && !options_.sampling.dc_step_given
-                                 ? clean_prior_dc_step(options_.sampling)
-                                 : options_.sampling;
-        o.seed = options_.sampling.seed * 1000003 + static_cast<uint64_t>(s);  // each slice its own draws
-        if (dc_sampler) {  // the step weight and its CG iterations, chosen once per slice (the weight
-                           // reported like cs's lambda)
-          o.dc_lambda = step_lambda(m, o);
-          o.dc_iterations = step_iterations(o.dc_lambda, o);
-          o.sigma_start = warm_start_sigma(o.dc_lambda, o);
-          o.automatic_dc_lambda = false;
-          lambdas.push_back(o.dc_lambda);
-        }
-        samples = posterior_samples(*prior_, m, o, volume);
-      }
-      if (options_.consistency_lambda > 0 && !dc_sampler)
-        samples = data_consistent(m, samples, options_.consistency_lambda, options_.consistency_iterations);
-      samples = samples * scale;
+      torch::Tensor samples = slice_samples(measurement(kspace, s, scale), s, r.lambdas, volume) * scale;
       if (padded) samples = crop_to_scan_grid(samples, scan.ny(), scan.nx());
       means.push_back(samples.mean(0));
       spreads.push_back(samples.size(0) > 1 ? torch::abs(samples - samples.mean(0, true)).pow(2).mean(0).sqrt()
                                             : torch::zeros(samples.sizes().slice(1), torch::kFloat));
       if (options_.keep_samples) all.push_back(samples);
     }
-    recon::Reconstruction r;
     r.image = torch::stack(means);
-    r.lambdas = lambdas;
-    if (!one_step) r.uncertainty = torch::stack(spreads);
+    if (!one_step()) r.uncertainty = torch::stack(spreads);
     if (options_.keep_samples) r.samples = torch::stack(all);
-    r.evaluations = one_step ? 1 : network_evaluations(options_.sampling);
+    r.evaluations = one_step() ? 1 : network_evaluations(options_.sampling);
     return r;
   }
 
  private:
+  bool one_step() const { return method_ == "aos"; }
+  // The dc sampler starts warm and its samples agree with the data already (to the noise level
+  // where known): no final consistency step after it.
+  bool dc_sampler() const { return !one_step() && options_.sampling.guidance == Guidance::dc; }
+
+  // Slice s in the prior's units (divided by `scale`): its data, mask, coil maps, noise level and,
+  // for the dc sampler, the classical image it starts from.
+  Measurement measurement(const io::KSpace& kspace, int64_t s, double scale) const {
+    Measurement m;
+    m.mask = kspace.mask[s];
+    m.kspace = kspace.data[s] * m.mask.unsqueeze(0) / scale;
+    m.maps = recon::coil_maps(kspace, s, recon_options_);
+    m.noise_sigma = recon::noise_sigma(kspace.noise) / scale;
+    if (dc_sampler() && options_.warm_start != "none" && options_.sampling.sigma_start > 0)
+      m.start = classical_start(kspace, s, m.maps) / scale;
+    return m;
+  }
+
+  // Slice s's samples [samples, y, x] in the prior's units; the dc sampler's step weight, chosen
+  // once per slice, joins `lambdas` (reported like cs's lambda).
+  torch::Tensor slice_samples(const Measurement& m, int64_t s, std::vector<double>& lambdas, Progress& progress) const {
+    if (one_step())
+      return one_step_estimate(*prior_, m, std::max(options_.sampling.schedule.sigma_min, m.noise_sigma)).unsqueeze(0);
+    PosteriorOptions o = method_ == "dps" && !options_.sampling.dc_step_given ? clean_prior_dc_step(options_.sampling)
+                                                                                : options_.sampling;
+    o.seed = options_.sampling.seed * 1000003 + static_cast<uint64_t>(s);  // each slice its own draws
+    if (dc_sampler()) {
+      o.dc_lambda = step_lambda(m, o);
+      o.dc_iterations = step_iterations(o.dc_lambda, o);
+      o.sigma_start = warm_start_sigma(o.dc_lambda, o);
+      o.automatic_dc_lambda = false;
+      lambdas.push_back(o.dc_lambda);
+    }
+    const torch::Tensor samples = posterior_samples(*prior_, m, o, progress);
+    if (options_.consistency_lambda > 0 && !dc_sampler())
+      return data_consistent(m, samples, options_.consistency_lambda, options_.consistency_iterations);
+    return samples;
+  }
+
   // Slice s of `kspace` reconstructed by the warm-start method with the slice's coil maps.
   torch::Tensor classical_start(const io::KSpace& kspace, int64_t s, const torch::Tensor& maps) const {
     io::KSpace one = kspace;

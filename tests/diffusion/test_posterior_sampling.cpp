@@ -311,6 +311,31 @@ TEST(PosteriorReconstructor, RefusesSizesTheNetworkCannotTake) {
   EXPECT_EQ(diffusion::one_step_estimate(prior, p.m, 0.01).sizes(), (std::vector<int64_t>{8, 8}));
 }
 
+TEST(PosteriorReconstructor, WarmStartsAtTheLevelItsAutomaticStepWeightGives) {
+  // The reconstructor chooses each slice's step weight and from it the warm start's noise
+  // level: the automatic run must equal a run told that level, and differ from another level.
+  auto prior = std::make_shared<diffusion::Prior>(tiny_prior(std::make_shared<diffusion::AmbientObjective>()));
+  const GaussianProblem p(0.02);
+  io::KSpace scan;
+  scan.data = p.m.kspace.unsqueeze(0);
+  scan.mask = p.m.mask.unsqueeze(0);
+  recon::ReconOptions given_maps;
+  given_maps.maps = p.m.maps;
+  diffusion::PosteriorReconOptions automatic;
+  automatic.sampling.samples = 2;
+  const auto reconstruct = [&](const diffusion::PosteriorReconOptions& o) {
+    return diffusion::make_posterior_reconstructor("adps", prior, o, given_maps)->run(scan, no_progress());
+  };
+  const recon::Reconstruction chosen = reconstruct(automatic);
+  ASSERT_EQ(chosen.lambdas.size(), 1u);
+  diffusion::PosteriorReconOptions told = automatic;
+  told.sampling.automatic_sigma_start = false;
+  told.sampling.sigma_start = diffusion::warm_start_sigma(chosen.lambdas[0], automatic.sampling);
+  EXPECT_TRUE(torch::equal(reconstruct(told).image, chosen.image));
+  told.sampling.sigma_start *= 1.5;
+  EXPECT_FALSE(torch::allclose(reconstruct(told).image, chosen.image));
+}
+
 TEST(EdmPreconditioning, OutputFloorBoundsTheLossWeight) {
   const torch::Tensor sigma = torch::tensor({1e-3, 0.1, 1.0, 10.0});
   diffusion::EdmConfig edm;
