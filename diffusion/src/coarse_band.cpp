@@ -17,10 +17,6 @@ namespace {
 // prior's grid"): the band's longer side 9/8 of the training size.
 constexpr double kBandSize = 1.125;
 
-// Where the centred band of size n starts in an axis of size total: the centre sample (index
-// total / 2 of a centred FFT) stays the centre.
-int64_t band_start(int64_t total, int64_t n) { return total / 2 - n / 2; }
-
 int64_t rounded_to(double size, int64_t factor) {
   return std::max<int64_t>(factor, static_cast<int64_t>(std::lround(size / static_cast<double>(factor))) * factor);
 }
@@ -51,7 +47,7 @@ torch::Tensor band_weight(int64_t h, int64_t w, const torch::TensorOptions& opti
 torch::Tensor central_band(const torch::Tensor& kspace, int64_t h, int64_t w) { return recon::centre_crop(kspace, h, w); }
 
 std::vector<int64_t> band_padding(int64_t h, int64_t w, int64_t height, int64_t width) {
-  const int64_t y0 = band_start(height, h), x0 = band_start(width, w);
+  const int64_t y0 = recon::centre_start(height, h), x0 = recon::centre_start(width, w);
   return {x0, width - w - x0, y0, height - h - y0};
 }
 

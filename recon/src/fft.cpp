@@ -72,7 +72,7 @@ at::Tensor centre_crop(const at::Tensor& t, int64_t ny, int64_t nx) {
   const int64_t y = t.size(-2), x = t.size(-1);
   ny = ny > 0 && ny < y ? ny : y;
   nx = nx > 0 && nx < x ? nx : x;
-  return t.narrow(-2, y / 2 - ny / 2, ny).narrow(-1, x / 2 - nx / 2, nx);
+  return t.narrow(-2, centre_start(y, ny), ny).narrow(-1, centre_start(x, nx), nx);
 }
 
 at::Tensor fft2c(const at::Tensor& image) {

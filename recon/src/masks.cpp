@@ -31,7 +31,7 @@ int64_t target_count(int64_t total, double acceleration) {
 
 std::vector<bool> acs_lines(int64_t ny, int64_t acs) {  // the rows calibration_block(.., true) fills
   std::vector<bool> lines(ny, false);
-  for (int64_t y = ny / 2 - acs / 2; y < ny / 2 - acs / 2 + acs; ++y) lines[y] = true;
+  for (int64_t y = centre_start(ny, acs); y < centre_start(ny, acs) + acs; ++y) lines[y] = true;
   return lines;
 }
 

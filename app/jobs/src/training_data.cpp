@@ -72,7 +72,7 @@ torch::Tensor fit_width(const torch::Tensor& t, int64_t width) {
   if (width <= 0 || width == w) return t;
   // Centred: index w/2 (the FFT's centre) lands on width/2.
   if (width < w) return recon::centre_crop(t, 0, width).contiguous();
-  const int64_t before = width / 2 - w / 2;
+  const int64_t before = recon::centre_start(width, w);
   return torch::constant_pad_nd(t, {before, width - w - before});
 }
 
