@@ -8,6 +8,8 @@
 #   open    the same ambient and clean priors from the training files whose licence allows
 #           redistribution and commercial use (BSD, MIT, CC BY, CC BY-SA, GPL-3.0: the
 #           manifest's licence column): the priors Ambient can ship as its defaults
+#   deep    the open ambient prior's network with two blocks a level (scripts/networks/cpu-deep.json):
+#           whether capacity is what limits the default (not in the default stages; resumable)
 #   export  each finished prior exported to $PRIOR_STORE/corpus-{ambient-r2,clean,open-ambient-r2,open-clean}.pt
 #   eval    SPLIT (test) subjects, the real brain (noise-free and noisy) and the knees at R = 4 and 8 (scripts/corpus-eval.py):
 #           zf, bart pics and cs over a lambda sweep (cs also at its default), adps with the
@@ -83,6 +85,13 @@ stage_open() {
   train open-clean open --objective clean
 }
 
+stage_deep() {
+  local open
+  mapfile -t open < <(open_train_files)
+  train open-ambient-r2-deep open --objective ambient --mask random --accel 2 --acs 12 \
+    --network scripts/networks/cpu-deep.json
+}
+
 stage_export() {
   local name
   for name in ambient-r2 clean open-ambient-r2 open-clean; do
@@ -140,7 +149,7 @@ stage_eval() {
 
 for s in $stages; do
   case $s in
-    corpus | priors | open | export | eval) "stage_$s" ;;
-    *) echo "error: unknown stage '$s' (corpus, priors, open, export, eval)" >&2; exit 1 ;;
+    corpus | priors | open | deep | export | eval) "stage_$s" ;;
+    *) echo "error: unknown stage '$s' (corpus, priors, open, deep, export, eval)" >&2; exit 1 ;;
   esac
 done

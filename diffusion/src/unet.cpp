@@ -56,8 +56,10 @@ void to_json(nlohmann::json& j, const UNetConfig& c) {
 }
 
 void from_json(const nlohmann::json& j, UNetConfig& c) {
-  j.at("in_channels").get_to(c.in_channels);
-  j.at("out_channels").get_to(c.out_channels);
+  // A network file for `--network` may leave the channels out: training sets the input's from the
+  // objective, and the output is the image's two channels.
+  c.in_channels = j.value("in_channels", c.in_channels);
+  c.out_channels = j.value("out_channels", c.out_channels);
   j.at("base_channels").get_to(c.base_channels);
   j.at("channel_mult").get_to(c.channel_mult);
   j.at("blocks_per_level").get_to(c.blocks_per_level);

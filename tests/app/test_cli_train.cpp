@@ -30,8 +30,9 @@ class TrainCommand : public ::testing::Test {
  protected:
   void SetUp() override {
     simulate_training_scans(dir / "data");
-    write_text(dir / "net.json", R"({"in_channels": 4, "out_channels": 2, "base_channels": 8,
-      "channel_mult": [1, 2], "blocks_per_level": 1, "attention_levels": [1], "dropout": 0.1})");
+    // As docs/training.md has it: the channels in and out follow from the objective.
+    write_text(dir / "net.json", R"({"base_channels": 8, "channel_mult": [1, 2], "blocks_per_level": 1,
+      "attention_levels": [1], "dropout": 0.1})");
   }
   // The data and training options; `train` adds the network, `finetune` takes --from's.
   std::string data() const {
