@@ -1,9 +1,9 @@
 #pragma once
 // One training run's moving parts: the network, its exponential moving average (the weights
 // a prior ships with), Adam with learning-rate warm-up (then constant or a cosine decay) and
-// gradient-norm clipping, and the
-// random generator the objective draws noise and masks from. save()/load() capture all of
-// it, so a run resumed from a checkpoint continues exactly as if it had never stopped.
+// gradient-norm clipping, and the random generator the objective draws noise and masks from.
+// save()/load() capture all of it, so a run resumed from a checkpoint continues exactly as if
+// it had never stopped.
 #include <torch/nn/pimpl.h>
 #include <torch/optim/adam.h>
 #include <torch/serialize/archive.h>
