@@ -169,7 +169,9 @@ void add_training_mask_options(CLI::App& c, jobs::TrainingDataOptions& data) {
 }
 
 void add_training_data_options(CLI::App& c, jobs::TrainingDataOptions& data) {
-  c.add_option("--cache", data.cache_dir, "where coil maps and images are cached (default ~/.cache/ambient)");
+  c.add_option("--cache", data.cache_dir,
+               "where coil maps and images are cached (default $AMBIENT_CACHE/training, else "
+               "$XDG_CACHE_HOME/ambient/training, else ~/.cache/ambient/training)");
   add_espirit_options(c, data.espirit);
   add_read_options(c, data.read);
 }
