@@ -9,7 +9,8 @@
 #           redistribution and commercial use (BSD, MIT, CC BY, CC BY-SA, GPL-3.0: the
 #           manifest's licence column): the priors Ambient can ship as its defaults
 #   deep    the open ambient prior's network with two blocks a level (scripts/networks/cpu-deep.json):
-#           whether capacity is what limits the default (not in the default stages; resumable)
+#           whether depth is what limits the default: level with it at 4000 steps, docs/training.md
+#           (not in the default stages; resumable)
 #   export  each finished prior exported to $PRIOR_STORE/corpus-{ambient-r2,clean,open-ambient-r2,open-clean}.pt
 #   eval    SPLIT (test) subjects, the real brain (noise-free and noisy) and the knees at R = 4 and 8 (scripts/corpus-eval.py):
 #           zf, bart pics and cs over a lambda sweep (cs also at its default), adps with the
